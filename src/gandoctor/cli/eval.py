@@ -1,0 +1,15 @@
+"""`gandoctor eval`: placeholder until its owner writes it (replace this whole file)."""
+
+from __future__ import annotations
+
+import argparse
+
+from gandoctor.errors import UsageError
+
+
+def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
+    return sub.add_parser("eval", help="(not written yet)")
+
+
+def run(args: argparse.Namespace) -> int:
+    raise UsageError("'eval' is not written yet")
