@@ -60,7 +60,7 @@ def save_checkpoint(run_dir: str | Path, step: int, state: dict[str, Any], keep:
     folder.mkdir(parents=True, exist_ok=True)
     _remove_stale_temp_files(folder)
     path = _atomic_save(folder / f"step_{step:06d}.pt", state)
-    for old in step_checkpoints(run_dir)[max(keep, 1):]:
+    for old in step_checkpoints(run_dir)[max(keep, 1) :]:
         old.unlink(missing_ok=True)
     return path
 
