@@ -1,0 +1,35 @@
+"""Small helpers shared by checks (not a check: modules starting with "_" are skipped)."""
+
+from __future__ import annotations
+
+from gandoctor.doctor.events import CutEvent, RunEvents, StepEvent
+
+
+def window(run: RunEvents, step: StepEvent, same_optimizer: bool = True) -> tuple[int, int]:
+    """(start, end) seq bounds of what happened before ``step``: since the previous step of the same
+    optimizer (or of any optimizer when ``same_optimizer`` is False)."""
+    if same_optimizer:
+        earlier = [s.seq for s in run.steps_of(step.optimizer) if s.seq < step.seq]
+        return max(earlier, default=-1), step.seq
+    return run.previous_step_seq(step.seq), step.seq
+
+
+def last_cut(
+    run: RunEvents, start: int, end: int, units: set[str], kinds: set[str] | None = None
+) -> CutEvent | None:
+    """The last cut of the gradient path on a tensor computed by ``units`` between two seqs."""
+    found = [
+        c
+        for c in run.cuts
+        if start < c.seq < end and units & set(c.units) and (kinds is None or c.kind in kinds)
+    ]
+    return found[-1] if found else None
+
+
+def probe_steps(run: RunEvents, optimizer: int) -> list[StepEvent]:
+    return [s for s in run.steps_of(optimizer) if s.probe]
+
+
+def no_gradient(step: StepEvent) -> bool:
+    """True when every parameter of the step had a None or all-zero gradient."""
+    return step.n_params > 0 and step.grads_none + (step.grads_zero or 0) >= step.n_params

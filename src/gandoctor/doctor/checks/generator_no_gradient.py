@@ -1,0 +1,93 @@
+"""generator-no-gradient: the generator's optimizer steps, but its parameters got no gradient.
+
+The classic cause is a cut in the generator step: ``D(fake.detach())``, ``G(z)`` under
+``torch.no_grad()``, or a loss rebuilt from ``.item()``/numpy. D then wins easily, which is why the
+usual (wrong) advice is "D is too strong": this check explains those symptoms away.
+"""
+
+from __future__ import annotations
+
+from gandoctor.doctor.checks._util import last_cut, no_gradient, probe_steps, window
+from gandoctor.doctor.events import GENERATOR, RunEvents
+from gandoctor.doctor.findings import Finding, Text
+
+ID = "generator-no-gradient"
+SEVERITY = "error"
+EXPLAINS = {
+    "discriminator-overpowering",
+    "mode-collapse",
+    "metric-regression",
+    "learning-rate-too-high",
+    "optimizer-never-steps",
+}
+TEXT = {
+    "en": Text(
+        summary="the generator's parameters get no gradient from its loss ({params_without_grad} of "
+        "{params} params had no or zero gradient at every generator step); cause: {cause}",
+        explanation="The generator only learns through the discriminator's judgement of its output. When "
+        "that path is cut (detach, no_grad, .item()/numpy), optimizer.step() changes nothing, D wins, and "
+        "it looks as if D were too strong.",
+        fix="Keep the gradient path in the generator step: use D(fake) (not fake.detach()) in the "
+        "generator's loss, do not run G under torch.no_grad() there, and build the loss from tensors, "
+        "not from .item() or numpy. Detach only in the discriminator's step.",
+    ),
+    "zh": Text(
+        summary="生成器的参数从其损失中得不到梯度（每次生成器更新时 {params} 个参数中有 "
+        "{params_without_grad} 个梯度为空或为零）；原因：{cause}",
+        explanation="生成器只能通过判别器对其输出的评判来学习。这条路径一旦被切断（detach、no_grad、"
+        ".item()/numpy），optimizer.step() 就不会改变任何东西，判别器轻易获胜，看起来像是判别器太强。",
+        fix="在生成器的更新中保留梯度路径：生成器损失中使用 D(fake)（而不是 fake.detach()），不要在 "
+        "torch.no_grad() 下运行 G，也不要用 .item() 或 numpy 重建损失。只在判别器的更新中 detach。",
+    ),
+}
+
+_CAUSE_WORDS = {
+    "detach": ".detach() on the generator's output",
+    "data": ".data on the generator's output",
+    "item": "loss rebuilt from .item()",
+    "numpy": "loss rebuilt from numpy",
+    "tolist": "loss rebuilt from .tolist()",
+    "no_grad": "generator run under torch.no_grad()",
+    "no_grad_fn": "the loss has no autograd graph",
+    "unknown": "the gradient path to the generator is cut",
+}
+
+
+def detect(run: RunEvents) -> list[Finding]:
+    if not run.roles.known:
+        return []
+    generator_units = set(run.units_with_role(GENERATOR))
+    findings = []
+    for opt in run.optimizers_with_role(GENERATOR):
+        steps = probe_steps(run, opt.index)
+        if not steps or not all(no_gradient(s) for s in steps):
+            continue
+        first = steps[0]
+        start, end = window(run, first)
+        cut = last_cut(run, start, end, generator_units)
+        backwards = [b for b in run.backwards if start < b.seq < end]
+        location, cause = None, "unknown"
+        if cut is not None:
+            location, cause = cut.location, cut.kind
+        elif backwards and not backwards[-1].has_grad_fn:
+            location, cause = backwards[-1].location, "no_grad_fn"
+        elif backwards:
+            location = backwards[-1].location
+        else:
+            location = first.location
+        findings.append(
+            Finding(
+                ID,
+                SEVERITY,
+                first.step,
+                location,
+                {
+                    "optimizer": opt.index,
+                    "params": first.n_params,
+                    "params_without_grad": first.grads_none + (first.grads_zero or 0),
+                    "generator_steps_checked": len(steps),
+                    "cause": _CAUSE_WORDS.get(cause, cause),
+                },
+            )
+        )
+    return findings

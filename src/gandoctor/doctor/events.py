@@ -1,0 +1,316 @@
+"""The facts the doctor records while a script trains: plain dataclasses of numbers and strings.
+
+Hooks (``doctor/hooks``) write these; checks (``doctor/checks``) read them. An event never holds a
+tensor, so a check can be tested on events recorded once, and the run's tensors are freed as usual.
+
+Vocabulary used throughout:
+- ``step``: the number of optimizer steps taken so far, all optimizers together (0 before the first).
+- ``seq``: a global counter that orders every event, so a check can ask "what happened between
+  these two optimizer steps" (for instance which loss call fed the generator's step).
+- a *unit* is one network as the doctor sees it: a top-level ``nn.Module`` the script calls
+  (named by the variable-free name ``"Generator#0"``: class name and a counter), or, for models made of
+  raw tensors, the parameters held by one optimizer (``"optimizer#1"``). Roles are given to units.
+- ``param`` keys are small integers the doctor assigns to each parameter (leaf tensor that requires grad).
+- the *probe* is the first few iterations, during which the heavy instruments run (every op is seen).
+  Events marked "probe" exist only for those iterations.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+GENERATOR = "generator"
+DISCRIMINATOR = "discriminator"
+UNKNOWN = "unknown"
+
+
+@dataclass(frozen=True)
+class Location:
+    """A line in the user's code (never inside torch or gandoctor)."""
+
+    file: str
+    line: int
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}"
+
+
+@dataclass
+class TensorStats:
+    """Summary numbers of one tensor at one moment."""
+
+    shape: tuple[int, ...]
+    min: float
+    max: float
+    mean: float
+    std: float
+
+
+@dataclass
+class ParamInfo:
+    key: int
+    name: str  # "Generator#0.main.0.weight", or "tensor[64x100]" for a raw tensor
+    shape: tuple[int, ...]
+    unit: str  # the unit (network) it belongs to, see module docstring
+    optimizers: list[int] = field(default_factory=list)  # indexes of the optimizers that hold it
+    init_location: Location | None = None  # last line that initialised it (nn.init.*, .normal_(), randn)
+    init_std: float | None = None
+
+
+@dataclass
+class OptimizerInfo:
+    index: int
+    kind: str  # class name: "Adam", "SGD"
+    lr: float
+    params: list[int]  # param keys, in order
+    location: Location | None  # the line that constructed it (None if built before watch())
+
+
+@dataclass
+class EntryEvent:
+    """(probe) A unit consumed a tensor that none of its own parameters produced: its input.
+
+    ``origin`` lists the units whose parameters produced the tensor (empty for data or noise);
+    ``noise`` says it was derived from torch.randn/rand/normal created after the first optimizer existed.
+    """
+
+    seq: int
+    step: int
+    unit: str
+    origin: list[str]
+    noise: bool
+    stats: TensorStats
+    location: Location | None
+    data_location: Location | None  # where the consumed tensor was last computed in user code
+
+
+@dataclass
+class LossCallEvent:
+    """(probe) A loss-like call: bce, bce_with_logits, mse, log, log1m (log(1 - x)), softplus.
+
+    ``input_producer`` is the op that produced the loss input, looking through reshapes
+    (e.g. "sigmoid", "linear", "conv2d"); ``units`` are the units whose parameters produced the input
+    (the discriminator's alone for D(real); generator's and discriminator's for D(G(z))).
+    ``target_value`` is the target's mean when the target is constant, else None.
+    ``negated`` becomes True when the script negates the loss's result.
+    """
+
+    seq: int
+    step: int
+    index: int
+    kind: str
+    location: Location | None
+    input_producer: str
+    input_location: Location | None
+    input_stats: TensorStats
+    units: list[str]
+    target: TensorStats | None = None
+    target_value: float | None = None
+    negated: bool = False
+
+
+@dataclass
+class CutEvent:
+    """(probe) The gradient path was cut on a tensor computed from parameters.
+
+    ``kind``: "detach", "data", "item", "numpy", "tolist", "no_grad" (a parametrised op ran under no_grad).
+    """
+
+    seq: int
+    step: int
+    kind: str
+    units: list[str]
+    location: Location | None
+
+
+@dataclass
+class AffineChainEvent:
+    """(probe) Two parametrised affine ops (linear/conv) with no nonlinearity between them."""
+
+    seq: int
+    step: int
+    unit: str
+    first_op: str
+    second_op: str
+    first: Location | None
+    second: Location | None
+
+
+@dataclass
+class ActivationEvent:
+    """(probe) A squashing nonlinearity (tanh, sigmoid) and how saturated its input was."""
+
+    seq: int
+    step: int
+    op: str
+    unit: str
+    saturated_fraction: float  # share of inputs with |x| > 2.5 (tanh) or > 5 (sigmoid)
+    mean_abs_input: float
+    weight_params: list[int]  # params of the affine op that produced the input
+    location: Location | None
+
+
+@dataclass
+class RequiresGradEvent:
+    """(probe and after) ``requires_grad`` of parameters was switched."""
+
+    seq: int
+    step: int
+    params: list[int]
+    value: bool
+    location: Location | None
+
+
+@dataclass
+class BackwardEvent:
+    """A ``.backward()`` / ``torch.autograd.backward`` call (each one during the probe).
+
+    ``params`` received a non-zero gradient from it, ``zero_params`` an all-zero one.
+    ``accumulated_onto`` lists params whose ``.grad`` already held a non-zero gradient (from an earlier
+    backward) when this one arrived.
+    """
+
+    seq: int
+    step: int
+    index: int
+    location: Location | None
+    has_grad_fn: bool
+    loss: float | None
+    params: list[int] = field(default_factory=list)
+    zero_params: list[int] = field(default_factory=list)
+    accumulated_onto: list[int] = field(default_factory=list)
+
+
+@dataclass
+class StepEvent:
+    """An ``optimizer.step()``. ``step`` is the global count *after* this step (1 for the first).
+
+    ``grads_none`` is always counted; the other fields are filled during the probe only (else None).
+    ``sources`` are the backward indexes whose gradients the step applied; ``stale_sources`` those of
+    them that an earlier step of some optimizer had already applied to the same parameters.
+    """
+
+    seq: int
+    step: int
+    optimizer: int
+    n_params: int
+    grads_none: int
+    location: Location | None
+    probe: bool
+    grads_zero: int | None = None
+    grad_norm: float | None = None
+    changed: bool | None = None
+    sources: list[int] = field(default_factory=list)
+    stale_sources: list[int] = field(default_factory=list)
+
+
+@dataclass
+class StepStats:
+    """Cheap per-step numbers for statistical checks, recorded on the device and read back in batches.
+
+    One per optimizer step; any field may be None when it was not measured at that step.
+    ``loss`` is the last backward root before the step; ``d_real``/``d_fake`` are the mean raw outputs
+    of the discriminator module on real and generated batches since the previous step; ``*_fingerprint``
+    is the sum of the generator's input (noise) / discriminator's real input; ``*_diversity`` the mean
+    per-feature standard deviation across the batch.
+    """
+
+    step: int
+    optimizer: int
+    loss: float | None = None
+    grad_norm: float | None = None
+    d_real: float | None = None
+    d_fake: float | None = None
+    noise_fingerprint: float | None = None
+    real_fingerprint: float | None = None
+    fake_diversity: float | None = None
+    real_diversity: float | None = None
+
+
+@dataclass
+class ExceptionEvent:
+    """The script raised (other than a normal exit or the doctor's own stop)."""
+
+    seq: int
+    step: int
+    type: str
+    message: str
+    location: Location | None  # innermost traceback frame in user code
+    traceback: list[Location] = field(default_factory=list)
+
+
+@dataclass
+class DoctorErrorEvent:
+    """A failure inside the doctor itself; the script kept running."""
+
+    where: str
+    message: str
+
+
+@dataclass
+class MetricEvent:
+    """An evaluation metric fed by ``Doctor.record_metric`` (e.g. by ``gandoctor train``)."""
+
+    step: int
+    values: dict[str, float]
+
+
+@dataclass
+class Roles:
+    """Who is the generator and who the discriminator (see roles.py)."""
+
+    units: dict[str, str] = field(default_factory=dict)  # unit -> GENERATOR / DISCRIMINATOR / UNKNOWN
+    params: dict[int, str] = field(default_factory=dict)  # param key -> role
+    optimizers: dict[int, str] = field(default_factory=dict)  # optimizer index -> role, or "mixed"
+    known: bool = False
+    reason: str = ""  # why roles are unknown, or how they were found
+
+
+@dataclass
+class RunEvents:
+    """Everything recorded in one run. Checks receive this and nothing else."""
+
+    script: str = ""
+    steps: int = 0
+    finished: bool = False  # the script ran to its end or was stopped at --max-steps
+    probe_steps: int = 0  # the step at which the probe ended
+    params: dict[int, ParamInfo] = field(default_factory=dict)
+    optimizers: list[OptimizerInfo] = field(default_factory=list)
+    units: dict[str, list[int]] = field(default_factory=dict)  # unit -> param keys
+    entries: list[EntryEvent] = field(default_factory=list)
+    loss_calls: list[LossCallEvent] = field(default_factory=list)
+    cuts: list[CutEvent] = field(default_factory=list)
+    affine_chains: list[AffineChainEvent] = field(default_factory=list)
+    activations: list[ActivationEvent] = field(default_factory=list)
+    requires_grad: list[RequiresGradEvent] = field(default_factory=list)
+    backwards: list[BackwardEvent] = field(default_factory=list)
+    steps_taken: list[StepEvent] = field(default_factory=list)
+    stats: list[StepStats] = field(default_factory=list)
+    exceptions: list[ExceptionEvent] = field(default_factory=list)
+    doctor_errors: list[DoctorErrorEvent] = field(default_factory=list)
+    metrics: list[MetricEvent] = field(default_factory=list)
+    roles: Roles = field(default_factory=Roles)
+
+    # --- small queries shared by checks -------------------------------------------------------
+    def optimizers_with_role(self, role: str) -> list[OptimizerInfo]:
+        return [o for o in self.optimizers if self.roles.optimizers.get(o.index) == role]
+
+    def units_with_role(self, role: str) -> list[str]:
+        return [u for u, r in self.roles.units.items() if r == role]
+
+    def role_of_units(self, units: list[str]) -> set[str]:
+        return {self.roles.units.get(u, UNKNOWN) for u in units}
+
+    def steps_of(self, optimizer: int) -> list[StepEvent]:
+        return [s for s in self.steps_taken if s.optimizer == optimizer]
+
+    def previous_step_seq(self, seq: int) -> int:
+        """The seq of the last optimizer step before ``seq`` (-1 if none)."""
+        earlier = [s.seq for s in self.steps_taken if s.seq < seq]
+        return max(earlier, default=-1)
+
+    def backward(self, index: int) -> BackwardEvent | None:
+        for b in self.backwards:
+            if b.index == index:
+                return b
+        return None

@@ -1,0 +1,92 @@
+"""A finding (one diagnosis) and the ranking that puts the root cause first.
+
+A check returns ``Finding`` objects holding numbers only (``evidence``); the words come from the
+check's ``TEXT`` table, filled in with the evidence, in the language asked for at render time.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from gandoctor.doctor.events import Location
+
+SEVERITIES = ("error", "warning", "info")
+
+
+@dataclass
+class Text:
+    """The words of one finding id in one language. ``summary`` and ``fix`` may use ``{evidence}`` keys."""
+
+    summary: str
+    explanation: str
+    fix: str
+
+
+@dataclass
+class Finding:
+    id: str
+    severity: str  # "error" | "warning" | "info"
+    step: int  # the step at which it was first seen
+    location: Location | None
+    evidence: dict[str, Any] = field(default_factory=dict)  # numbers (and short strings) that show it
+    explained_by: str | None = None  # set by the ranker when another finding is its root cause
+
+    def text(self, lang: str = "en") -> Text:
+        """The finding's words in ``lang``, with the evidence filled in."""
+        from gandoctor.doctor.checks import text_for
+
+        base = text_for(self.id, lang)
+        values = _FormatDict(self.evidence)
+        return Text(
+            summary=base.summary.format_map(values),
+            explanation=base.explanation.format_map(values),
+            fix=base.fix.format_map(values),
+        )
+
+    def to_json(self, lang: str = "en") -> dict[str, Any]:
+        words = self.text(lang)
+        location = None if self.location is None else {"file": self.location.file, "line": self.location.line}
+        data: dict[str, Any] = {
+            "id": self.id,
+            "severity": self.severity,
+            "step": self.step,
+            "location": location,
+            "summary": words.summary,
+            "evidence": self.evidence,
+            "fix": words.fix,
+        }
+        if self.explained_by:
+            data["explained_by"] = self.explained_by
+        return data
+
+
+class _FormatDict(dict):
+    """Leaves ``{missing}`` keys visible instead of raising, and rounds floats for reading."""
+
+    def __missing__(self, key: str) -> str:
+        return "{" + key + "}"
+
+    def __getitem__(self, key: str) -> Any:
+        value = super().__getitem__(key)
+        if isinstance(value, float):
+            return f"{value:.3g}"
+        return value
+
+
+def rank(findings: list[Finding], explains: dict[str, set[str]]) -> list[Finding]:
+    """Order findings root cause first and demote symptoms that a present cause explains.
+
+    ``explains`` maps a finding id to the ids it explains (each check's ``EXPLAINS``). A finding whose
+    id is explained by another present *error* or *warning* finding becomes ``info`` with
+    ``explained_by`` set, so the user still sees it, last, but is not sent after the symptom.
+    """
+    present = {f.id for f in findings if f.severity in ("error", "warning")}
+    for f in findings:
+        for cause in sorted(present):
+            if cause != f.id and f.id in explains.get(cause, set()):
+                f.explained_by = cause
+                f.severity = "info"
+                break
+    order = {s: i for i, s in enumerate(SEVERITIES)}
+    return sorted(findings, key=lambda f: (order[f.severity], f.explained_by is not None, f.step))
