@@ -1,15 +1,70 @@
-"""`gandoctor sample`: placeholder until its owner writes it (replace this whole file)."""
+"""`gandoctor sample RUN_DIR -n N -o FILE.npz`: generated images from a run's checkpoint.
+
+Writes ``images``: uint8, N x C x H x W, from the EMA generator when the run kept one.
+"""
 
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 
 from gandoctor.errors import UsageError
 
 
 def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
-    return sub.add_parser("sample", help="(not written yet)")
+    p = sub.add_parser("sample", help="write generated images from a run's checkpoint to .npz")
+    p.add_argument("run_dir", metavar="RUN_DIR", help="a folder written by 'gandoctor train'")
+    p.add_argument("-n", type=int, default=64, help="number of images (default 64)")
+    p.add_argument("-o", "--output", required=True, help="output .npz file")
+    p.add_argument("--best", action="store_true", help="use checkpoints/best.pt instead of the last one")
+    p.add_argument("--seed", type=int, default=0, help="noise seed (default 0)")
+    p.add_argument("--device", default="auto", help="auto | cpu | cuda[:N] | mps")
+    return p
 
 
 def run(args: argparse.Namespace) -> int:
-    raise UsageError("'sample' is not written yet")
+    import numpy as np
+    import torch
+
+    from gandoctor.train.checkpoint import load_best, load_latest
+    from gandoctor.train.config import TrainConfig
+    from gandoctor.train.device import pick_device
+    from gandoctor.train.models import build_models
+    from gandoctor.train.samples import to_uint8
+
+    run_dir = Path(args.run_dir)
+    if not run_dir.is_dir():
+        raise UsageError(f"run folder not found: {run_dir}")
+    if args.n < 1:
+        raise UsageError(f"-n must be at least 1, got {args.n}")
+    state = load_best(run_dir) if args.best else load_latest(run_dir)
+    if state is None:
+        which = "checkpoints/best.pt (was --eval-every set?)" if args.best else "checkpoint"
+        raise UsageError(f"no {which} in {run_dir}")
+    cfg = TrainConfig.from_dict(state["config"])
+    weights = state.get("G_ema", state["G"])
+    shape = _image_shape(state)
+    device = pick_device(args.device)
+    G, _ = build_models(cfg, shape)
+    G.load_state_dict(weights)
+    G.to(device).eval()
+    generator = torch.Generator(device=device).manual_seed(args.seed)
+    chunks = []
+    with torch.no_grad():
+        for i in range(0, args.n, 256):
+            z = torch.randn(min(256, args.n - i), cfg.z_dim, generator=generator, device=device)
+            chunks.append(to_uint8(G(z)))
+    images = np.concatenate(chunks)
+    output = Path(args.output)
+    try:
+        output.parent.mkdir(parents=True, exist_ok=True)
+        np.savez_compressed(output, images=images)
+    except OSError as exc:
+        raise UsageError(f"cannot write {output}: {exc.strerror}") from None
+    print(f"wrote {len(images)} images {images.shape[1:]} from step {state['step']} to {output}")
+    return 0
+
+
+def _image_shape(state: dict) -> tuple[int, int, int]:
+    """(C, H, W) of the run's images, as the trainer recorded them."""
+    return tuple(int(v) for v in state["image_shape"])

@@ -1,0 +1,364 @@
+"""The training loop: D step(s), G step, logging, samples, checkpoints. Read it top to bottom.
+
+Logged scalars are summed on the device and read back once every ``log_every`` steps, so the loop
+never forces a host sync per step. Everything a resumed run needs (weights, optimizers, EMA, step,
+data position, RNG states, the fixed noise, the half-filled log window) goes into each checkpoint.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import copy
+import json
+import os
+import random
+import signal
+import sys
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import torch
+import torch.nn as nn
+from tqdm import tqdm
+
+from gandoctor.errors import UsageError
+from gandoctor.train import distributed
+from gandoctor.train.checkpoint import capture_rng, load_latest, restore_rng, save_best, save_checkpoint
+from gandoctor.train.config import TrainConfig
+from gandoctor.train.data import EpochSampler, load_data
+from gandoctor.train.device import pick_device
+from gandoctor.train.losses import d_output_mean, discriminator_loss, generator_loss, gradient_penalty
+from gandoctor.train.models import build_models
+from gandoctor.train.samples import plot_losses, save_grid
+
+LOGGED = ["d_loss", "g_loss", "d_real", "d_fake", "g_grad_norm", "d_grad_norm"]
+N_FIXED_SAMPLES = 64
+
+
+@dataclass
+class TrainResult:
+    run_dir: Path
+    step: int
+    interrupted: bool = False
+    last: dict = field(default_factory=dict)  # the last metrics.jsonl line
+    findings: dict | None = None  # the doctor's to_json(), when it ran
+
+
+def default_run_dir(cfg: TrainConfig) -> Path:
+    data = Path(cfg.data.split(":", 1)[-1]).name if cfg.data not in ("digits", "mnist") else cfg.data
+    data = "mnist" if cfg.data.startswith("mnist") else data
+    name = cfg.name or "-".join(filter(None, [cfg.model, data, cfg.loss, cfg.bug]))
+    return Path("runs") / name
+
+
+def train(cfg: TrainConfig, resume: bool = False, overwrite: bool = False) -> TrainResult:
+    """Train (or, with ``resume``, continue) the run described by ``cfg`` in ``cfg.run_dir``."""
+    cfg.validate()
+    run_dir = Path(cfg.run_dir) if cfg.run_dir else default_run_dir(cfg)
+    cfg.run_dir = str(run_dir)
+    dist = distributed.setup(pick_device(cfg.device))  # under torchrun: join the process group
+    device = dist.device
+    threads_before = torch.get_num_threads()
+    if device.type == "cpu" and (cfg.threads or cfg.model == "mlp"):
+        torch.set_num_threads(cfg.threads or 1)
+    try:
+        return _train(cfg, run_dir, dist, resume, overwrite)
+    finally:
+        torch.set_num_threads(threads_before)
+        distributed.teardown()
+
+
+def _train(
+    cfg: TrainConfig, run_dir: Path, dist: distributed.DistInfo, resume: bool, overwrite: bool
+) -> TrainResult:
+    device = dist.device
+    torch.manual_seed(cfg.seed)
+    random.seed(cfg.seed)
+    np.random.seed(cfg.seed)
+
+    data = load_data(cfg.data, cfg.image_size)
+    images = data.images.to(device)
+    shape = tuple(images.shape[1:])
+    if cfg.model == "dcgan" and shape[-1] not in (28, 32, 64):
+        raise UsageError(f"--model dcgan needs 28, 32 or 64 pixel images; {cfg.data} gives {shape[-1]} "
+                         "(set --image-size)")
+    G, D = build_models(cfg, shape)
+    G, D = G.to(device), D.to(device)
+    G_ema = copy.deepcopy(G).requires_grad_(False) if cfg.ema > 0 else None
+    opt_g = torch.optim.Adam(G.parameters(), lr=cfg.lr_g, betas=(cfg.beta1, cfg.beta2))
+    opt_d = torch.optim.Adam(D.parameters(), lr=cfg.lr_d, betas=(cfg.beta1, cfg.beta2))
+    fixed_noise = torch.randn(N_FIXED_SAMPLES, cfg.z_dim, device=device)
+    sampler = EpochSampler(len(images), cfg.batch_size, cfg.seed)
+    window = torch.zeros(len(LOGGED), device=device)  # sums of the logged scalars since the last log line
+    window_steps, start, elapsed_before, best = 0, 0, 0.0, None
+
+    if resume:
+        state = load_latest(run_dir)
+        if state is None:
+            raise UsageError(f"no checkpoint to resume from in {run_dir / 'checkpoints'}")
+        start, best, elapsed_before = int(state["step"]), state.get("best"), float(state.get("time", 0.0))
+        G.load_state_dict(state["G"])
+        D.load_state_dict(state["D"])
+        if G_ema is not None and "G_ema" in state:
+            G_ema.load_state_dict(state["G_ema"])
+        opt_g.load_state_dict(state["opt_g"])
+        opt_d.load_state_dict(state["opt_d"])
+        sampler = EpochSampler(len(images), cfg.batch_size, cfg.seed, **state["sampler"])
+        fixed_noise = state["fixed_noise"].to(device)
+        window, window_steps = state["window"].to(device), int(state["window_steps"])
+        restore_rng(state["rng"])
+        if dist.is_main:
+            _truncate_jsonl(run_dir / "metrics.jsonl", start)
+            _truncate_jsonl(run_dir / "eval.jsonl", start)
+    elif dist.is_main:
+        _prepare_fresh_run_dir(run_dir, overwrite)
+    if dist.is_main:
+        (run_dir / "config.json").write_text(json.dumps(cfg.to_dict(), indent=2) + "\n")
+
+    def next_real_batch() -> torch.Tensor:
+        real = images[dist.shard(sampler.next_indices()).to(device)].float()
+        if cfg.bug == "unscaled-data":  # noqa: SIM108 (kept as a block so the mistake has its own line)
+            real = real / 255.0  # founding mistake (report 1): [0, 1] data for a tanh generator
+        else:
+            real = real / 127.5 - 1.0  # [-1, 1], the range of G's tanh output
+        return real
+
+    def generate(n: int, noise: torch.Tensor | None = None) -> torch.Tensor:
+        """n samples in [-1, 1] from the EMA generator if any, without touching the training RNG."""
+        model = G_ema if G_ema is not None else G
+        model.eval()
+        with torch.no_grad(), torch.random.fork_rng(devices=[device] if device.type == "cuda" else []):
+            if noise is None:
+                noise = torch.randn(n, cfg.z_dim, device=device)
+            out = torch.cat([model(noise[i:i + 256]) for i in range(0, n, 256)])
+        model.train()
+        return out
+
+    def state_now() -> dict:
+        """Everything --resume needs, as tensors and plain values (loadable with weights_only=True)."""
+        state = {"step": step, "config": cfg.to_dict(), "image_shape": list(shape),
+                 "G": G.state_dict(), "D": D.state_dict(),
+                 "opt_g": opt_g.state_dict(), "opt_d": opt_d.state_dict(), "rng": capture_rng(),
+                 "sampler": sampler.state_dict(), "fixed_noise": fixed_noise.cpu(), "window": window.cpu(),
+                 "window_steps": window_steps, "best": best,
+                 "time": elapsed_before + time.perf_counter() - t_start}
+        if G_ema is not None:
+            state["G_ema"] = G_ema.state_dict()
+        return state
+
+    quiet = cfg.quiet or not dist.is_main  # under torchrun, rank 0 speaks for all
+    say = (lambda *a: None) if quiet else (lambda msg: print(f"gandoctor train: {msg}", file=sys.stderr))
+    first_batch = next_real_batch() if start == 0 else None  # peek at the range, then rewind the sampler
+    data_range = (float(first_batch.min()), float(first_batch.max())) if first_batch is not None else None
+    if start == 0:
+        sampler = EpochSampler(len(images), cfg.batch_size, cfg.seed)
+    say(f"{data.source}: {len(images)} images {tuple(shape)}"
+        + (f", range fed to D [{data_range[0]:.2f}, {data_range[1]:.2f}]" if data_range else "")
+        + f"; {cfg.model}/{cfg.loss} on {device}; run dir {run_dir}")
+
+    # The modules the step runs: DDP around G and D under torchrun, G and D themselves otherwise.
+    # G and D stay unwrapped for state_dict, sampling and the doctor (DDP shares their parameters).
+    G_train, D_train = distributed.wrap(G, dist, cfg.sync_bn), distributed.wrap(D, dist, cfg.sync_bn)
+    evaluate = _find_evaluator() if cfg.eval_every else None
+    stop_requested = _install_sigint_handler()
+    metrics_file = open(run_dir / "metrics.jsonl" if dist.is_main else os.devnull, "a")  # noqa: SIM115 (closed in finally)
+    writer = _tensorboard(run_dir) if cfg.tensorboard and dist.is_main else None
+    bar = tqdm(total=cfg.steps, initial=start, unit="step", dynamic_ncols=True,
+               disable=cfg.quiet or not dist.is_main or not sys.stderr.isatty())
+    result = TrainResult(run_dir=run_dir, step=start)
+    t_start, t_window, images_in_window = time.perf_counter(), time.perf_counter(), 0
+    step = start
+    try:
+        with _open_doctor(cfg, G, D) as doctor:
+            for step in range(start + 1, cfg.steps + 1):
+                # (1) Discriminator: real batch up, fake batch down.
+                for _ in range(cfg.d_steps):
+                    real = next_real_batch()
+                    fake = G_train(dist.shard(torch.randn(cfg.batch_size, cfg.z_dim, device=device)))
+                    d_real_out, d_fake_out = D_train(real), D_train(fake.detach())
+                    loss_d = discriminator_loss(cfg.loss, d_real_out, d_fake_out, cfg.label_smoothing)
+                    if cfg.loss == "wgan-gp":
+                        loss_d = loss_d + cfg.gp_weight * gradient_penalty(D_train, real, fake)
+                    opt_d.zero_grad(set_to_none=True)
+                    loss_d.backward()
+                    d_grad_norm = _grad_norm(D, device)
+                    opt_d.step()
+
+                # (2) Generator: make D call the fakes real.
+                if cfg.bug == "detach-generator":  # noqa: SIM108
+                    d_on_fake = D_train(fake.detach())  # founding mistake (report 1): cuts the gradient to G
+                else:
+                    d_on_fake = D_train(fake)
+                loss_g = generator_loss(cfg.loss, d_on_fake)
+                opt_g.zero_grad(set_to_none=True)
+                loss_g.backward()
+                g_grad_norm = _grad_norm(G, device)
+                opt_g.step()
+                if G_ema is not None:
+                    _update_ema(G_ema, G, cfg.ema)
+
+                # (3) Bookkeeping, on the device; read back only every log_every steps.
+                d_real, d_fake = d_output_mean(cfg.loss, d_real_out), d_output_mean(cfg.loss, d_fake_out)
+                window += torch.stack([loss_d, loss_g, d_real, d_fake, g_grad_norm, d_grad_norm]).detach()
+                window_steps += 1
+                images_in_window += cfg.batch_size * cfg.d_steps
+                bar.update(1)
+                last_step = step == cfg.steps or stop_requested.is_set()
+
+                if step % cfg.log_every == 0 or last_step:
+                    means = distributed.all_mean(window / window_steps)  # over ranks: one collective per log
+                    values = dict(zip(LOGGED, means.tolist(), strict=True))
+                    now = time.perf_counter()
+                    row = {"step": step, **{k: round(v, 6) for k, v in values.items()},
+                           "lr_g": opt_g.param_groups[0]["lr"], "lr_d": opt_d.param_groups[0]["lr"],
+                           "img_per_s": round(images_in_window / max(now - t_window, 1e-9), 1),
+                           "time": round(elapsed_before + now - t_start, 3)}
+                    if data_range is not None:
+                        row["data_min"], row["data_max"] = data_range
+                        data_range = None
+                    metrics_file.write(json.dumps(row) + "\n")
+                    metrics_file.flush()
+                    if writer is not None:
+                        for key in [*LOGGED, "img_per_s"]:
+                            writer.add_scalar(key, row[key], step)
+                    bar.set_postfix(d=f"{values['d_loss']:.3f}", g=f"{values['g_loss']:.3f}",
+                                    img_s=f"{row['img_per_s']:.0f}")
+                    result.last = row
+                    window.zero_()
+                    window_steps, images_in_window, t_window = 0, 0, time.perf_counter()
+
+                if dist.is_main and (step % cfg.sample_every == 0 or last_step):
+                    grid_path = run_dir / "samples" / f"step_{step:06d}.png"
+                    save_grid(generate(N_FIXED_SAMPLES, fixed_noise), grid_path)
+                    plot_losses(run_dir / "metrics.jsonl", run_dir / "loss.png")
+
+                if evaluate is not None and dist.is_main and (step % cfg.eval_every == 0 or last_step):
+                    res = evaluate(generate, cfg.data, device=device)
+                    with open(run_dir / "eval.jsonl", "a") as f:
+                        f.write(json.dumps({"step": step, **res.values}) + "\n")
+                    if doctor is not None:
+                        doctor.record_metric(step, res.values)
+                    score = res.values[res.primary]
+                    if best is None or (score < best if res.lower_is_better else score > best):
+                        best = score
+                        save_best(run_dir, state_now())
+
+                if dist.is_main and (step % cfg.ckpt_every == 0 or last_step):
+                    save_checkpoint(run_dir, step, state_now(), keep=cfg.keep)
+                if stop_requested.is_set():
+                    result.interrupted = True
+                    say(f"interrupted: checkpoint saved at step {step}; continue with --resume {run_dir}")
+                    break
+        if doctor is not None and hasattr(doctor, "to_json"):
+            result.findings = distributed.gather_findings(doctor.to_json())  # rank 0 gets all ranks'
+        if result.findings is not None and dist.is_main:
+            (run_dir / "findings.json").write_text(json.dumps(result.findings, indent=2) + "\n")
+    finally:
+        bar.close()
+        metrics_file.close()
+        if writer is not None:
+            writer.close()
+        stop_requested.restore()
+    result.step = step
+    say(f"{'stopped' if result.interrupted else 'done'} at step {step}: samples in {run_dir / 'samples'}, "
+        f"curves in {run_dir / 'loss.png'}")
+    return result
+
+
+def _grad_norm(module: nn.Module, device: torch.device) -> torch.Tensor:
+    """L2 norm of all of a module's gradients (0 when none arrived, as with a detached fake)."""
+    grads = [p.grad for p in module.parameters() if p.grad is not None]
+    if not grads:
+        return torch.zeros((), device=device)
+    return torch.nn.utils.get_total_norm(grads).to(device)
+
+
+@torch.no_grad()
+def _update_ema(ema: nn.Module, model: nn.Module, decay: float) -> None:
+    for p_ema, p in zip(ema.parameters(), model.parameters(), strict=True):
+        p_ema.lerp_(p, 1.0 - decay)
+    for b_ema, b in zip(ema.buffers(), model.buffers(), strict=True):
+        b_ema.copy_(b)
+
+
+def _prepare_fresh_run_dir(run_dir: Path, overwrite: bool) -> None:
+    """Never silently mix two runs: an existing run is only replaced when asked to."""
+    old_files = [run_dir / "metrics.jsonl", run_dir / "eval.jsonl", run_dir / "findings.json"]
+    has_run = (run_dir / "checkpoints").is_dir() or any(p.exists() for p in old_files)
+    if has_run and not overwrite:
+        raise UsageError(f"{run_dir} already holds a run; continue it with --resume {run_dir}, "
+                         "replace it with --overwrite, or pick another --run-dir")
+    if has_run:
+        import shutil
+
+        for sub in ("checkpoints", "samples", "tensorboard"):
+            shutil.rmtree(run_dir / sub, ignore_errors=True)
+        for path in [*old_files, run_dir / "loss.png"]:
+            path.unlink(missing_ok=True)
+    try:
+        run_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise UsageError(f"cannot create run dir {run_dir}: {exc.strerror}") from None
+
+
+def _truncate_jsonl(path: Path, last_step: int) -> None:
+    """Drop lines logged after the checkpoint we resume from, so no step appears twice."""
+    if path.exists():
+        lines = [ln for ln in path.read_text().splitlines() if ln.strip()]
+        kept = [ln for ln in lines if json.loads(ln).get("step", 0) <= last_step]
+        path.write_text("".join(ln + "\n" for ln in kept))
+
+
+class _StopFlag:
+    """Set by the first Ctrl-C; the loop finishes its step, saves and stops. A second Ctrl-C aborts."""
+
+    def __init__(self) -> None:
+        self._event = threading.Event()
+        self._previous = None
+        if threading.current_thread() is threading.main_thread():
+            self._previous = signal.signal(signal.SIGINT, self._on_sigint)
+
+    def _on_sigint(self, signum, frame) -> None:
+        self._event.set()
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+
+    def is_set(self) -> bool:
+        return self._event.is_set()
+
+    def restore(self) -> None:
+        if self._previous is not None:
+            signal.signal(signal.SIGINT, self._previous)
+
+
+def _install_sigint_handler() -> _StopFlag:
+    return _StopFlag()
+
+
+def _open_doctor(cfg: TrainConfig, G: nn.Module, D: nn.Module):
+    """The doctor's hook point: ``gandoctor.watch`` around the whole loop, unless --no-doctor."""
+    if not cfg.doctor:
+        return contextlib.nullcontext(None)
+    try:
+        from gandoctor.doctor.api import watch
+    except ImportError:
+        return contextlib.nullcontext(None)  # the doctor is optional; training never depends on it
+    return watch(generator=G, discriminator=D)
+
+
+def _find_evaluator():
+    try:
+        from gandoctor.metrics import evaluate
+    except ImportError:
+        print("gandoctor train: --eval-every ignored: gandoctor.metrics.evaluate is not available",
+              file=sys.stderr)
+        return None
+    return evaluate
+
+
+def _tensorboard(run_dir: Path):
+    from torch.utils.tensorboard import SummaryWriter
+
+    return SummaryWriter(str(run_dir / "tensorboard"))
