@@ -64,12 +64,16 @@ def detect(run: RunEvents) -> list[Finding]:
             continue
         first = steps[0]
         start, end = window(run, first)
-        cut = last_cut(run, start, end, generator_units)
         backwards = [b for b in run.backwards if start < b.seq < end]
+        rebuilt = bool(backwards) and not backwards[-1].has_grad_fn
+        kinds = {"item", "numpy", "tolist"} if rebuilt else {"detach", "data", "no_grad"}
+        if backwards:
+            end = backwards[-1].seq
+        cut = last_cut(run, start, end, generator_units, kinds)
         location, cause = None, "unknown"
         if cut is not None:
             location, cause = cut.location, cut.kind
-        elif backwards and not backwards[-1].has_grad_fn:
+        elif rebuilt:
             location, cause = backwards[-1].location, "no_grad_fn"
         elif backwards:
             location = backwards[-1].location

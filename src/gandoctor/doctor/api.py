@@ -1,0 +1,170 @@
+"""``gandoctor.watch()``: the doctor as a context manager around your own training code.
+
+    with gandoctor.watch() as doc:                       # roles inferred from the data flow
+        train()
+    print(doc.report())
+
+It installs the hooks on entry and removes them on exit, also when the code raises. A ``--max-steps``
+stop (``StopTraining``) ends the block quietly; the script's own exceptions are recorded and re-raised.
+"""
+
+from __future__ import annotations
+
+import gc
+import warnings
+from typing import Any
+
+import torch
+from torch import nn
+
+from gandoctor.doctor import roles as roles_module
+from gandoctor.doctor.checks import explains_map, run_checks
+from gandoctor.doctor.events import DISCRIMINATOR, GENERATOR, ExceptionEvent, MetricEvent, RunEvents
+from gandoctor.doctor.findings import Finding, rank
+from gandoctor.doctor.hooks import autograd, modules, optimizers
+from gandoctor.doctor.hooks.locations import traceback_locations
+from gandoctor.doctor.hooks.probe_mode import ProbeMode
+from gandoctor.doctor.hooks.recorder import Recorder, StopTraining
+from gandoctor.doctor.hooks.stats import StepStatsCollector
+from gandoctor.doctor.render import text_report, to_json
+
+
+class Doctor:
+    """Records one run and diagnoses it when the block ends (``findings``, ``report()``, ``to_json()``)."""
+
+    def __init__(
+        self,
+        generator: nn.Module | None = None,
+        discriminator: nn.Module | None = None,
+        max_steps: int | None = None,
+        lang: str = "en",
+        script: str = "",
+    ) -> None:
+        self.generator = generator
+        self.discriminator = discriminator
+        self.lang = lang
+        self.rec = Recorder(max_steps=max_steps)
+        self.rec.run.script = script
+        self.findings: list[Finding] = []
+        self._removers: list[Any] = []
+        self._mode: ProbeMode | None = None
+        self._mode_on_stack = False
+        self._attached = False
+
+    @property
+    def run(self) -> RunEvents:
+        return self.rec.run
+
+    # --- attach / detach ---------------------------------------------------------------------
+    def __enter__(self) -> Doctor:
+        self.attach()
+        return self
+
+    def __exit__(self, exc_type: Any, exc: BaseException | None, tb: Any) -> bool:
+        stopped = exc_type is not None and issubclass(exc_type, StopTraining)
+        if exc is not None and not stopped:
+            self._record_exception(exc)
+        self.finish()
+        return stopped
+
+    def attach(self) -> None:
+        rec = self.rec
+        self.stats = StepStatsCollector(rec)
+        self.grads = autograd.GradTracker(rec, self.stats.on_loss)
+        self._removers.append(modules.install(rec))
+        self._remove_modules = self._removers[-1]
+        self._removers.append(optimizers.install(rec, self.grads, self.stats))
+        self._removers.append(autograd.install(rec, self.grads))
+        self._removers.append(self.stats.remove)
+        with warnings.catch_warnings():  # isinstance() on some torch objects warns
+            warnings.simplefilter("ignore")
+            existing = [o for o in gc.get_objects() if isinstance(o, torch.optim.Optimizer)]
+        for opt in existing:  # optimizers built before watch() began
+            rec.guard("find optimizers", rec.add_optimizer, opt, None)
+        for module, role in ((self.generator, GENERATOR), (self.discriminator, DISCRIMINATOR)):
+            if module is not None:
+                rec.add_unit_module(module)
+                for p in module.parameters():
+                    rec.named_roles[rec.param_key(p)] = role
+        rec.on_probe_end.append(self._end_probe)
+        self._mode = ProbeMode(rec)
+        self._mode.__enter__()
+        self._mode_on_stack = True
+        self._attached = True
+
+    def _end_probe(self) -> None:
+        """Drop the heavy instruments; keep the cheap ones on the generator and discriminator."""
+        self._pop_mode()
+        self._remove_modules()
+        roles = roles_module.infer(self.rec.run, self.rec.named_roles)
+        self.stats.watch_modules(roles.units)
+
+    def _pop_mode(self) -> None:
+        if self._mode is None or not self._mode_on_stack:
+            return
+        self._mode.active = False
+        depth = torch._C._len_torch_function_stack()
+        if depth and torch._C._get_function_stack_at(depth - 1) is self._mode:
+            self._mode.__exit__(None, None, None)
+            self._mode_on_stack = False
+
+    def finish(self) -> None:
+        if not self._attached:
+            return
+        self._attached = False
+        rec = self.rec
+        self._pop_mode()
+        for remove in reversed(self._removers):
+            rec.guard("detach", remove)
+        rec.run.steps = rec.step
+        if rec.probe:
+            rec.run.probe_steps = rec.step
+        rec.run.roles = roles_module.infer(rec.run, rec.named_roles)
+        self.findings = self.diagnose()
+
+    def _record_exception(self, exc: BaseException) -> None:
+        if isinstance(exc, SystemExit) and exc.code in (0, None):
+            return
+        locations = traceback_locations(exc.__traceback__)
+        message = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+        self.rec.run.exceptions.append(
+            ExceptionEvent(self.rec.next_seq(), self.rec.step, type(exc).__name__, message[:300],
+                           locations[-1] if locations else None, locations)
+        )
+
+    # --- diagnosis ---------------------------------------------------------------------------
+    def diagnose(self) -> list[Finding]:
+        run = self.rec.run
+        found = run_checks(run)
+        for e in run.exceptions:
+            found.append(Finding("script-error", "error", e.step, e.location, {"type": e.type, "message": e.message}))
+        if not run.roles.known and run.steps > 0:
+            found.append(Finding("roles-unknown", "info", run.probe_steps, None, {"reason": run.roles.reason}))
+        for err in run.doctor_errors:
+            found.append(Finding("doctor-internal-error", "warning", run.steps, None,
+                                 {"where": err.where, "message": err.message}))
+        return rank(found, explains_map())
+
+    def record_metric(self, step: int, values: dict[str, float]) -> None:
+        """Feed an evaluation metric (e.g. FID) so that checks can see quality over time."""
+        self.rec.run.metrics.append(MetricEvent(int(step), {k: float(v) for k, v in values.items()}))
+
+    def to_json(self, lang: str | None = None) -> dict[str, Any]:
+        return to_json(self.rec.run, self.findings, lang or self.lang)
+
+    def report(self, lang: str | None = None) -> str:
+        return text_report(self.rec.run, self.findings, lang or self.lang)
+
+    @property
+    def has_errors(self) -> bool:
+        return any(f.severity == "error" for f in self.findings)
+
+
+def watch(
+    generator: nn.Module | None = None,
+    discriminator: nn.Module | None = None,
+    max_steps: int | None = None,
+    lang: str = "en",
+) -> Doctor:
+    """Attach the doctor to the code in a ``with`` block; name G and D to skip role inference."""
+    return Doctor(generator, discriminator, max_steps, lang)

@@ -1,0 +1,124 @@
+"""Backward calls and gradient arrival.
+
+``torch.autograd.backward`` (which ``Tensor.backward`` calls) is wrapped to see each loss the script
+backpropagates. During the probe, a hook on every parameter sees each gradient as it arrives, *before*
+it is added to ``.grad``, so the doctor knows whether it lands on a fresh ``.grad`` or on one that an
+earlier backward left there (and that an optimizer may already have applied: missing zero_grad).
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from typing import Any
+
+import torch
+
+from gandoctor.doctor.events import BackwardEvent
+from gandoctor.doctor.hooks.locations import user_location
+from gandoctor.doctor.hooks.recorder import Recorder
+
+
+class GradTracker:
+    def __init__(self, rec: Recorder, on_loss: Callable[[torch.Tensor], None]) -> None:
+        self.rec = rec
+        self.on_loss = on_loss
+        self.current: BackwardEvent | None = None
+        self.contributors: dict[int, list[int]] = {}  # param key -> backward indexes in its .grad
+        self.consumed: dict[int, set[int]] = {}  # param key -> backward indexes already applied
+        self._handles: dict[int, Any] = {}
+        rec.on_param.append(self.watch_param)
+        rec.on_probe_end.append(self.remove_param_hooks)
+
+    # --- per-parameter hooks (probe) ---------------------------------------------------------
+    def watch_param(self, p: torch.Tensor, key: int) -> None:
+        if not self.rec.probe or key in self._handles or not p.requires_grad:
+            return
+        self._handles[key] = p.register_hook(functools.partial(self._arrived, key, p))
+
+    def watch_all(self) -> None:
+        """Retry parameters whose hook could not be registered (requires_grad was off)."""
+        for key in list(self.rec.run.params):
+            p = self.rec.param(key)
+            if p is not None:
+                self.watch_param(p, key)
+
+    def _arrived(self, key: int, p: torch.Tensor, grad: torch.Tensor) -> None:
+        self.rec.guard("gradient hook", self._record_arrival, key, p, grad)
+
+    def _record_arrival(self, key: int, p: torch.Tensor, grad: torch.Tensor) -> None:
+        event = self.current
+        if event is None:
+            return
+        with torch.no_grad():
+            nonzero = bool(grad.detach().abs().sum() > 0)
+            previous = p.grad
+            fresh = previous is None or not bool(previous.detach().abs().sum() > 0)
+        (event.params if nonzero else event.zero_params).append(key)
+        if fresh:
+            self.contributors[key] = [event.index] if nonzero else []
+        else:
+            event.accumulated_onto.append(key)
+            if nonzero:
+                self.contributors.setdefault(key, []).append(event.index)
+
+    def consume(self, keys: list[int], params: list[torch.Tensor]) -> tuple[list[int], list[int]]:
+        """At an optimizer step: the backward calls whose gradients it applies, and the stale ones."""
+        sources: set[int] = set()
+        stale: set[int] = set()
+        with torch.no_grad():
+            for key, p in zip(keys, params, strict=True):
+                if p.grad is None or not bool(p.grad.detach().abs().sum() > 0):
+                    continue
+                mine = set(self.contributors.get(key, []))
+                already = self.consumed.setdefault(key, set())
+                sources |= mine
+                stale |= mine & already
+                already |= mine
+        return sorted(sources), sorted(stale)
+
+    def remove_param_hooks(self) -> None:
+        for handle in self._handles.values():
+            handle.remove()
+        self._handles.clear()
+
+    # --- the backward wrapper ----------------------------------------------------------------
+    def before_backward(self, roots: Any) -> None:
+        rec = self.rec
+        tensors = [roots] if isinstance(roots, torch.Tensor) else [t for t in roots if isinstance(t, torch.Tensor)]
+        if not tensors:
+            return
+        root = tensors[0]
+        if not rec.probe:
+            self.current = None
+            if root.numel() == 1:
+                self.on_loss(root.detach())
+            return
+        self.watch_all()
+        loss = float(root.detach().float().sum()) if root.numel() == 1 else None
+        event = BackwardEvent(rec.next_seq(), rec.step, len(rec.run.backwards), user_location(),
+                              root.grad_fn is not None, loss)
+        rec.run.backwards.append(event)
+        self.current = event
+        if root.numel() == 1:
+            self.on_loss(root.detach())
+
+
+def install(rec: Recorder, tracker: GradTracker) -> Callable[[], None]:
+    original = torch.autograd.backward
+
+    @functools.wraps(original)
+    def backward(tensors: Any, *args: Any, **kwargs: Any) -> Any:
+        rec.guard("backward", tracker.before_backward, tensors)
+        try:
+            return original(tensors, *args, **kwargs)
+        finally:
+            tracker.current = None
+
+    torch.autograd.backward = backward
+
+    def remove() -> None:
+        torch.autograd.backward = original
+        tracker.remove_param_hooks()
+
+    return remove

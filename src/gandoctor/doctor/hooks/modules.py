@@ -1,0 +1,63 @@
+"""Module hooks: where each module was constructed, which modules the script calls directly (units),
+and the stack of modules running now (so an op inside ``nn.Sigmoid()`` is located at that line).
+
+These global hooks run only during the probe; afterwards only the generator's and discriminator's own
+forward hooks (stats.py) remain.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from typing import Any
+
+from torch import nn
+from torch.nn.modules.module import register_module_forward_hook, register_module_forward_pre_hook
+
+from gandoctor.doctor.hooks.locations import user_location
+from gandoctor.doctor.hooks.recorder import Recorder
+
+
+def install(rec: Recorder) -> Callable[[], None]:
+    original_init = nn.Module.__init__
+
+    @functools.wraps(original_init)
+    def init(self: nn.Module, *args: Any, **kwargs: Any) -> None:
+        original_init(self, *args, **kwargs)
+        loc = user_location()
+        if loc is not None:
+            try:
+                rec.module_locations[self] = loc
+            except TypeError:
+                pass
+
+    def pre(module: nn.Module, inputs: Any) -> None:
+        if rec.in_optimizer_step:
+            return
+        if not rec.module_stack:
+            rec.guard("module hook", rec.add_unit_module, module)
+        rec.module_stack.append(module)
+
+    def post(module: nn.Module, inputs: Any, output: Any) -> None:
+        if rec.in_optimizer_step:
+            return
+        stack = rec.module_stack
+        while stack:
+            if stack.pop() is module:
+                break
+
+    nn.Module.__init__ = init  # type: ignore[method-assign]
+    handles = [register_module_forward_pre_hook(pre), register_module_forward_hook(post, always_call=True)]
+    removed = False
+
+    def remove() -> None:
+        nonlocal removed
+        if removed:
+            return
+        removed = True
+        nn.Module.__init__ = original_init  # type: ignore[method-assign]
+        for h in handles:
+            h.remove()
+        rec.module_stack.clear()
+
+    return remove

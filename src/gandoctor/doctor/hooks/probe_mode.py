@@ -1,0 +1,273 @@
+"""The probe: a TorchFunctionMode that sees every torch call during the first iterations.
+
+It tags tensors with their provenance (see ``Tag``) and writes the probe events: entries into units,
+loss calls, cuts of the gradient path, affine chains, squashing activations, parameter inits and
+``requires_grad`` switches. It is removed when the probe ends, because passing every call through
+Python costs about 14% of a small model's step.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import torch
+from torch.overrides import TorchFunctionMode
+from torch.utils._pytree import tree_flatten
+
+from gandoctor.doctor.events import (
+    ActivationEvent,
+    AffineChainEvent,
+    CutEvent,
+    EntryEvent,
+    LossCallEvent,
+    RequiresGradEvent,
+)
+from gandoctor.doctor.hooks.locations import user_location
+from gandoctor.doctor.hooks.recorder import Recorder, Tag, stats_of
+
+NOISE = {"randn", "rand", "randn_like", "rand_like", "normal"}
+INIT_INPLACE = {"normal_", "uniform_", "fill_", "zero_", "copy_", "kaiming_uniform_", "kaiming_normal_",
+                "xavier_uniform_", "xavier_normal_", "trunc_normal_", "orthogonal_", "mul_", "div_"}
+SHAPE = {"view", "reshape", "squeeze", "unsqueeze", "flatten", "__getitem__", "contiguous", "to", "float",
+         "double", "half", "cuda", "cpu", "permute", "transpose", "expand", "view_as", "reshape_as", "t",
+         "clone", "type"}
+SOFT = {"batch_norm", "instance_norm", "layer_norm", "group_norm", "dropout", "dropout2d", "dropout1d",
+        "alpha_dropout", "feature_alpha_dropout"}
+AFFINE = {"linear", "conv1d", "conv2d", "conv3d", "conv_transpose1d", "conv_transpose2d", "conv_transpose3d",
+          "matmul", "__matmul__", "mm", "addmm", "bmm", "einsum"}
+SQUASH = {"tanh": 2.5, "sigmoid": 5.0}
+CUTS = {"detach": "detach", "detach_": "detach", "item": "item", "numpy": "numpy", "tolist": "tolist",
+        "__float__": "item"}
+LOSSES = {"binary_cross_entropy": "bce", "binary_cross_entropy_with_logits": "bce_with_logits",
+          "mse_loss": "mse", "log": "log", "log1p": "log", "softplus": "softplus"}
+NEGATE = {"neg", "__neg__", "__rsub__", "rsub"}
+
+
+def _name(func: Any) -> str:
+    name = getattr(func, "__name__", "")
+    if name in ("__get__", "__set__"):
+        owner = getattr(func, "__self__", None)
+        return f"{getattr(owner, '__name__', '')}.{name}"
+    return name
+
+
+def _is_tensor(x: Any) -> bool:
+    return isinstance(x, torch.Tensor)
+
+
+class ProbeMode(TorchFunctionMode):
+    def __init__(self, rec: Recorder) -> None:
+        super().__init__()
+        self.rec = rec
+        self.active = True
+        self._seen: set[tuple] = set()
+
+    def __torch_function__(self, func, types, args=(), kwargs=None):  # noqa: ANN001
+        kwargs = kwargs or {}
+        rec = self.rec
+        if not self.active or rec.in_optimizer_step:
+            return func(*args, **kwargs)
+        name = _name(func)
+        before = None
+        if name in LOSSES or name in SQUASH or name in CUTS or name == "Tensor.requires_grad.__set__":
+            before = rec.guard("probe", self._before, name, args, kwargs)
+        out = func(*args, **kwargs)
+        rec.guard("probe", self._after, name, args, kwargs, out, before)
+        return out
+
+    # --- before the call: things that need the inputs' values as they are now ---------------
+    def _before(self, name: str, args: tuple, kwargs: dict) -> Any:
+        rec = self.rec
+        if name == "Tensor.requires_grad.__set__" and len(args) >= 2:
+            self._requires_grad([args[0]], bool(args[1]))
+            return None
+        if name in CUTS and args and _is_tensor(args[0]):
+            units = rec.units_of(args[0])
+            if units and not rec.is_param(args[0]):
+                loc = user_location()
+                key = ("cut", name, loc, rec.step)
+                if key not in self._seen:
+                    self._seen.add(key)
+                    rec.run.cuts.append(CutEvent(rec.next_seq(), rec.step, CUTS[name], sorted(units), loc))
+        return None
+
+    def _requires_grad(self, tensors: list[torch.Tensor], value: bool) -> None:
+        rec = self.rec
+        keys = [k for k in (rec.param_key(t) for t in tensors if t.is_leaf) if k is not None]
+        if not keys:
+            return
+        loc = user_location()
+        last = rec.run.requires_grad[-1] if rec.run.requires_grad else None
+        if last and last.location == loc and last.value == value and last.step == rec.step:
+            last.params.extend(k for k in keys if k not in last.params)
+        else:
+            rec.run.requires_grad.append(RequiresGradEvent(rec.next_seq(), rec.step, keys, value, loc))
+
+    # --- after the call: tag outputs, write events -------------------------------------------
+    def _after(self, name: str, args: tuple, kwargs: dict, out: Any, before: Any) -> None:
+        rec = self.rec
+        flat, _ = tree_flatten((args, kwargs))
+        tensors = [t for t in flat if _is_tensor(t)]
+        params: list[int] = []
+        acts: list[torch.Tensor] = []
+        for t in tensors:
+            if rec.is_param(t):
+                key = rec.param_key(t)
+                if key is not None:
+                    params.append(key)
+            else:
+                acts.append(t)
+
+        if name == "requires_grad_" and tensors:
+            value = bool(args[1]) if len(args) > 1 else bool(kwargs.get("requires_grad", True))
+            self._requires_grad(tensors[:1], value)
+        if name == "Tensor.data.__get__" and tensors and _is_tensor(out):
+            key = rec.param_key(tensors[0], create=False)
+            if key is not None:
+                rec.set_tag(out, Tag(units=frozenset([rec.unit_of(key)]), param_alias=key))
+                return
+            units = rec.units_of(tensors[0])
+            if units:
+                rec.run.cuts.append(CutEvent(rec.next_seq(), rec.step, "data", sorted(units), user_location()))
+        if name in INIT_INPLACE and tensors:
+            target = tensors[0]
+            key = rec.param_key(target, create=False) if rec.is_param(target) else None
+            alias = rec.tag(target)
+            if key is None and alias is not None:
+                key = alias.param_alias
+            if key is not None:
+                info = rec.run.params[key]
+                info.init_location = user_location()
+                info.init_std = float(target.detach().float().std()) if target.numel() > 1 else None
+                return
+
+        acts_tags = [rec.tag(a) for a in acts]
+        units = frozenset().union(*(t.units for t in acts_tags if t), *(frozenset([rec.unit_of(k)]) for k in params))
+        noise = any(t.noise for t in acts_tags if t)
+        first = acts_tags[0] if acts_tags else None
+        loc = self._location()
+
+        if params and not torch.is_grad_enabled() and name not in INIT_INPLACE:
+            key = ("no_grad", loc, rec.step)
+            if key not in self._seen:
+                self._seen.add(key)
+                param_units = sorted({rec.unit_of(k) for k in params})
+                rec.run.cuts.append(CutEvent(rec.next_seq(), rec.step, "no_grad", param_units, loc))
+        if params and acts:
+            self._entries(name, params, acts, acts_tags, loc)
+        if name in AFFINE and params and first is not None and first.producer in AFFINE and first.producer_params:
+            self._affine_chain(name, params, first, loc)
+        if name in SQUASH and acts:
+            self._squash(name, acts[0], first, loc)
+        loss_index = None
+        if name in LOSSES and acts:
+            loss_index = self._loss_call(name, acts, acts_tags, loc)
+
+        # the tag of the output
+        if name in NOISE and rec.run.optimizers:
+            tag = Tag(noise=True, producer=name, location=loc)
+        elif name in SHAPE or name in SOFT:
+            base = first or Tag()
+            tag = Tag(units, noise, base.producer, base.producer_params, base.location, base.inner,
+                      base.loss_call)
+        elif name in NEGATE:
+            tag = Tag(units, noise, "rsub" if "rsub" in name else "neg", tuple(params), loc, inner=first)
+            if first is not None and first.loss_call is not None:
+                rec.run.loss_calls[first.loss_call].negated = True
+        elif name in ("mul", "__mul__", "__rmul__") and first is not None and first.loss_call is not None:
+            scalars = [a for a in args if isinstance(a, (int, float))]
+            if scalars and scalars[0] < 0:
+                rec.run.loss_calls[first.loss_call].negated = True
+            tag = Tag(units, noise, first.producer, (), loc, loss_call=first.loss_call)
+        elif name in ("mean", "sum") and first is not None and first.loss_call is not None:
+            tag = Tag(units, noise, first.producer, (), loc, loss_call=first.loss_call)
+        else:
+            tag = Tag(units, noise, name, tuple(params), loc, loss_call=loss_index)
+        outs = [out] if _is_tensor(out) else [o for o in (out if isinstance(out, (tuple, list)) else []) if _is_tensor(o)]
+        for o in outs:
+            if rec.is_param(o) and o.is_leaf:
+                continue
+            rec.set_tag(o, tag)
+        if name in NOISE and _is_tensor(out) and out.requires_grad and out.is_leaf:
+            # a raw-tensor parameter: torch.randn(..., requires_grad=True)
+            rec.set_tag(out, Tag(location=loc))
+            key = rec.param_key(out)
+            rec.run.params[key].init_location = loc
+
+    def _location(self):
+        """The user's line; inside a built-in torch.nn module, the line that constructed it."""
+        stack = self.rec.module_stack
+        if stack:
+            top = stack[-1]
+            if type(top).__module__.startswith("torch."):
+                loc = self.rec.module_locations.get(top)
+                if loc is not None:
+                    return loc
+        return user_location()
+
+    def _entries(self, name: str, params: list[int], acts: list, tags: list, loc) -> None:
+        rec = self.rec
+        for unit in sorted({rec.unit_of(k) for k in params}):
+            for act, tag in zip(acts, tags, strict=True):
+                units = tag.units if tag else frozenset()
+                if unit in units:
+                    continue
+                origin = sorted(units)
+                noise = bool(tag and tag.noise)
+                key = ("entry", unit, tuple(origin), noise, loc, rec.step)
+                if key in self._seen:
+                    continue
+                self._seen.add(key)
+                rec.run.entries.append(
+                    EntryEvent(rec.next_seq(), rec.step, unit, origin, noise, stats_of(act), loc,
+                               tag.location if tag else None)
+                )
+
+    def _affine_chain(self, name: str, params: list[int], first: Tag, loc) -> None:
+        rec = self.rec
+        unit = rec.unit_of(params[0])
+        if rec.unit_of(first.producer_params[0]) != unit:
+            return
+        key = ("affine", first.location, loc)
+        if key in self._seen:
+            return
+        self._seen.add(key)
+        rec.run.affine_chains.append(
+            AffineChainEvent(rec.next_seq(), rec.step, unit, first.producer, name, first.location, loc)
+        )
+
+    def _squash(self, name: str, x: torch.Tensor, tag: Tag | None, loc) -> None:
+        rec = self.rec
+        key = ("squash", loc, rec.step)
+        if key in self._seen or not x.is_floating_point() or x.numel() == 0:
+            return
+        self._seen.add(key)
+        xd = x.detach()
+        saturated = float((xd.abs() > SQUASH[name]).float().mean())
+        weights = tuple(tag.producer_params) if tag else ()
+        units = sorted(tag.units) if tag else []
+        rec.run.activations.append(
+            ActivationEvent(rec.next_seq(), rec.step, name, units[0] if units else "", saturated,
+                            float(xd.abs().mean()), list(weights), loc)
+        )
+
+    def _loss_call(self, name: str, acts: list, tags: list, loc) -> int:
+        rec = self.rec
+        kind = LOSSES[name]
+        x, tag = acts[0], tags[0]
+        producer = tag.producer if tag else ""
+        input_loc = tag.location if tag else None
+        units = sorted(tag.units) if tag else []
+        if kind == "log" and tag is not None and tag.producer in ("rsub", "neg") and tag.inner is not None:
+            kind = "log1m"
+            producer, input_loc = tag.inner.producer, tag.inner.location
+            units = sorted(tag.inner.units)
+        event = LossCallEvent(rec.next_seq(), rec.step, len(rec.run.loss_calls), kind, loc, producer, input_loc,
+                              stats_of(x), units)
+        if len(acts) > 1 and kind in ("bce", "bce_with_logits", "mse"):
+            target = acts[1]
+            event.target = stats_of(target)
+            if event.target.max - event.target.min < 1e-6:
+                event.target_value = event.target.mean
+        rec.run.loss_calls.append(event)
+        return event.index

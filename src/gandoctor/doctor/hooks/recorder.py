@@ -1,0 +1,236 @@
+"""The recorder: the doctor's state while a script runs, shared by all hooks.
+
+It assigns keys to parameters, names units (networks), keeps provenance *tags* of tensors during the
+probe (which units computed a tensor, whether it came from noise, which op produced it), counts steps,
+and turns any failure inside a hook into a ``DoctorErrorEvent`` instead of an exception in the script.
+"""
+
+from __future__ import annotations
+
+import weakref
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import torch
+from torch import nn
+
+from gandoctor.doctor.events import (
+    DoctorErrorEvent,
+    Location,
+    OptimizerInfo,
+    ParamInfo,
+    RunEvents,
+    TensorStats,
+)
+
+PROBE_MIN_STEPS_PER_OPTIMIZER = 2
+PROBE_MAX_STEPS = 16
+
+
+class StopTraining(Exception):
+    """Raised from the optimizer-step hook at --max-steps; caught by the runner or ``watch``."""
+
+
+@dataclass
+class Tag:
+    """What the doctor knows about one tensor during the probe."""
+
+    units: frozenset[str] = frozenset()
+    noise: bool = False
+    producer: str = ""  # the op that computed it, looking through reshapes
+    producer_params: tuple[int, ...] = ()
+    location: Location | None = None
+    inner: Tag | None = None  # for 1 - x and -x: the tag of x
+    loss_call: int | None = None  # index of the LossCallEvent that produced it
+    param_alias: int | None = None  # for p.data: the key of p
+
+
+@dataclass
+class UnitModule:
+    name: str
+    module: weakref.ref
+    params: list[int] = field(default_factory=list)
+
+
+def stats_of(t: torch.Tensor) -> TensorStats:
+    x = t.detach()
+    if not x.is_floating_point():
+        x = x.float()
+    if x.numel() == 0:
+        return TensorStats(tuple(t.shape), 0.0, 0.0, 0.0, 0.0)
+    values = torch.stack([x.min(), x.max(), x.mean(), x.std() if x.numel() > 1 else x.new_zeros(())])
+    lo, hi, mean, std = (float(v) for v in values.float().cpu())
+    return TensorStats(tuple(t.shape), lo, hi, mean, std)
+
+
+class Recorder:
+    def __init__(self, max_steps: int | None = None) -> None:
+        self.run = RunEvents()
+        self.max_steps = max_steps
+        self.step = 0
+        self.probe = True
+        self.in_optimizer_step = False
+        self._seq = 0
+        self._param_keys: dict[int, tuple[weakref.ref, int]] = {}
+        self._param_refs: dict[int, weakref.ref] = {}
+        self._optimizers: dict[int, int] = {}  # id(optimizer) -> index
+        self.unit_modules: dict[int, UnitModule] = {}  # id(module) -> unit
+        self._unit_counts: dict[str, int] = {}
+        self._tags: dict[int, tuple[weakref.ref, Tag]] = {}
+        self.module_locations: weakref.WeakKeyDictionary[nn.Module, Location] = weakref.WeakKeyDictionary()
+        self.module_stack: list[nn.Module] = []
+        self.named_roles: dict[int, str] = {}  # param key -> role, from watch(generator=, discriminator=)
+        self.on_probe_end: list[Callable[[], None]] = []
+        self.on_param: list[Callable[[torch.Tensor, int], None]] = []
+
+    # --- bookkeeping --------------------------------------------------------------------------
+    def next_seq(self) -> int:
+        self._seq += 1
+        return self._seq
+
+    def guard(self, where: str, fn: Callable[..., Any], *args: Any) -> Any:
+        """Run a piece of the doctor; a failure becomes an event, never the script's exception."""
+        try:
+            return fn(*args)
+        except StopTraining:
+            raise
+        except Exception as exc:
+            self.internal_error(where, exc)
+            return None
+
+    def internal_error(self, where: str, exc: BaseException) -> None:
+        if len(self.run.doctor_errors) < 20:
+            self.run.doctor_errors.append(DoctorErrorEvent(where, f"{type(exc).__name__}: {exc}"))
+
+    # --- parameters, optimizers, units ---------------------------------------------------------
+    def param_key(self, p: torch.Tensor, create: bool = True) -> int | None:
+        entry = self._param_keys.get(id(p))
+        if entry is not None and entry[0]() is p:
+            return entry[1]
+        if not create:
+            return None
+        key = len(self.run.params)
+        self._param_keys[id(p)] = (weakref.ref(p), key)
+        self._param_refs[key] = weakref.ref(p)
+        shape = tuple(p.shape)
+        tag = self.tag(p)
+        self.run.params[key] = ParamInfo(
+            key=key,
+            name="tensor[" + "x".join(str(s) for s in shape) + "]",
+            shape=shape,
+            unit=f"tensor#{key}",
+            init_location=tag.location if tag else None,
+            init_std=float(p.detach().float().std()) if p.numel() > 1 else None,
+        )
+        for callback in self.on_param:
+            callback(p, key)
+        return key
+
+    def param(self, key: int) -> torch.Tensor | None:
+        ref = self._param_refs.get(key)
+        return None if ref is None else ref()
+
+    def is_param(self, t: torch.Tensor) -> bool:
+        return isinstance(t, nn.Parameter) or (t.is_leaf and t.requires_grad)
+
+    def unit_of(self, key: int) -> str:
+        return self.run.params[key].unit
+
+    def add_optimizer(self, opt: torch.optim.Optimizer, location: Location | None) -> int:
+        index = self._optimizers.get(id(opt))
+        if index is not None:
+            return index
+        index = len(self.run.optimizers)
+        self._optimizers[id(opt)] = index
+        keys = []
+        for group in opt.param_groups:
+            for p in group["params"]:
+                key = self.param_key(p)
+                keys.append(key)
+                info = self.run.params[key]
+                info.optimizers.append(index)
+                if info.unit.startswith("tensor#"):
+                    self._move(key, f"optimizer#{index}")
+        lr = opt.param_groups[0].get("lr", 0.0) if opt.param_groups else 0.0
+        self.run.optimizers.append(
+            OptimizerInfo(index, type(opt).__name__, float(lr), keys, location)
+        )
+        return index
+
+    def optimizer_index(self, opt: torch.optim.Optimizer) -> int:
+        index = self._optimizers.get(id(opt))
+        return self.add_optimizer(opt, None) if index is None else index
+
+    def optimizer_params(self, opt: torch.optim.Optimizer) -> list[torch.Tensor]:
+        return [p for group in opt.param_groups for p in group["params"]]
+
+    def add_unit_module(self, module: nn.Module) -> None:
+        """A module the script calls directly becomes a unit, with its parameters."""
+        if id(module) in self.unit_modules:
+            return
+        kind = type(module).__name__
+        count = self._unit_counts.get(kind, 0)
+        self._unit_counts[kind] = count + 1
+        unit = UnitModule(f"{kind}#{count}", weakref.ref(module))
+        self.unit_modules[id(module)] = unit
+        for name, p in module.named_parameters():
+            key = self.param_key(p)
+            info = self.run.params[key]
+            if info.unit.startswith(("tensor#", "optimizer#")):
+                info.name = f"{unit.name}.{name}"
+                self._move(key, unit.name)
+            unit.params.append(key)
+
+    def _move(self, key: int, unit: str) -> None:
+        info = self.run.params[key]
+        old = self.run.units.get(info.unit)
+        if old and key in old:
+            old.remove(key)
+            if not old:
+                del self.run.units[info.unit]
+        info.unit = unit
+        self.run.units.setdefault(unit, []).append(key)
+
+    # --- tags (probe only) -------------------------------------------------------------------
+    def tag(self, t: torch.Tensor) -> Tag | None:
+        entry = self._tags.get(id(t))
+        if entry is not None and entry[0]() is t:
+            return entry[1]
+        return None
+
+    def set_tag(self, t: torch.Tensor, tag: Tag) -> None:
+        try:
+            self._tags[id(t)] = (weakref.ref(t), tag)
+        except TypeError:
+            pass
+        if len(self._tags) > 200_000:  # drop dead entries now and then
+            self._tags = {k: v for k, v in self._tags.items() if v[0]() is not None}
+
+    def units_of(self, t: torch.Tensor) -> frozenset[str]:
+        if self.is_param(t):
+            key = self.param_key(t, create=False)
+            if key is not None:
+                return frozenset([self.unit_of(key)])
+        tag = self.tag(t)
+        return tag.units if tag else frozenset()
+
+    # --- the probe ----------------------------------------------------------------------------
+    def probe_should_end(self) -> bool:
+        if self.step >= PROBE_MAX_STEPS:
+            return True
+        if not self.run.optimizers:
+            return False
+        counts = {o.index: 0 for o in self.run.optimizers}
+        for s in self.run.steps_taken:
+            counts[s.optimizer] = counts.get(s.optimizer, 0) + 1
+        return min(counts.values()) >= PROBE_MIN_STEPS_PER_OPTIMIZER
+
+    def end_probe(self) -> None:
+        if not self.probe:
+            return
+        self.probe = False
+        self.run.probe_steps = self.step
+        self._tags.clear()
+        for callback in self.on_probe_end:
+            self.guard("end of probe", callback)

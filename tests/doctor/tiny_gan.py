@@ -1,0 +1,143 @@
+"""A tiny real GAN on sklearn's bundled 8x8 digits, with switches that plant one bug at a time.
+
+Each switch changes the one line a student would get wrong; every line that a check should point at
+carries a ``# doctor: <id>`` marker so tests can assert the finding's location.
+"""
+
+from __future__ import annotations
+
+import inspect
+
+import torch
+import torch.nn.functional as F
+from sklearn.datasets import load_digits
+from torch import nn
+
+_DIGITS: torch.Tensor | None = None
+
+
+def digits() -> torch.Tensor:
+    """The 1797 digit images as 64-vectors scaled to [-1, 1]."""
+    global _DIGITS
+    if _DIGITS is None:
+        x = torch.tensor(load_digits().data, dtype=torch.float32) / 16.0
+        _DIGITS = x * 2 - 1
+    return _DIGITS
+
+
+def line_of(marker: str) -> int:
+    """The line number in this file that carries ``# doctor: <marker>``."""
+    lines, start = inspect.getsourcelines(inspect.getmodule(line_of))
+    for i, text in enumerate(lines):
+        if f"# doctor: {marker}" in text:
+            return start + i
+    raise KeyError(marker)
+
+
+def make_models(bug: str = "", nz: int = 16) -> tuple[nn.Module, nn.Module]:
+    if bug == "linear-chain":
+        g = nn.Sequential(nn.Linear(nz, 64),  # doctor: linear-chain
+                          nn.Linear(64, 64), nn.Tanh())
+    else:
+        g = nn.Sequential(nn.Linear(nz, 64), nn.ReLU(), nn.Linear(64, 64), nn.Tanh())
+    d_layers: list[nn.Module] = [nn.Linear(64, 64), nn.LeakyReLU(0.2), nn.Linear(64, 1)]
+    if bug in ("sigmoid-logits", "bce-probabilities"):
+        d_layers.append(nn.Sigmoid())  # doctor: sigmoid-logits
+    d = nn.Sequential(*d_layers)
+    if bug == "init-n01":
+        for m in g.modules():
+            if isinstance(m, nn.Linear):
+                nn.init.normal_(m.weight, 0.0, 1.0)  # doctor: init-n01
+    return g, d
+
+
+def train(bug: str = "", steps: int = 8, seed: int = 0, batch: int = 32, nz: int = 16) -> list[float]:
+    """Train for ``steps`` iterations (two optimizer steps each) and return the losses."""
+    torch.manual_seed(seed)
+    data = digits()
+    if bug == "range01":
+        data = (data + 1) / 2
+    g, d = make_models(bug, nz)
+    opt_d = torch.optim.Adam(d.parameters(), lr=2e-4, betas=(0.5, 0.999))
+    if bug == "optimizer-wrong":
+        opt_g = torch.optim.Adam(d.parameters(), lr=2e-4, betas=(0.5, 0.999))  # doctor: optimizer-wrong
+    else:
+        opt_g = torch.optim.Adam(g.parameters(), lr=2e-4, betas=(0.5, 0.999))
+    bce = nn.BCEWithLogitsLoss()
+    ones, zeros = torch.ones(batch, 1), torch.zeros(batch, 1)
+    losses = []
+    if bug == "frozen-d":
+        for p in d.parameters():
+            p.requires_grad = False  # doctor: frozen-d
+    for i in range(steps):
+        real = data[torch.randint(0, len(data), (batch,))]
+        z = torch.randn(batch, nz)
+
+        # --- discriminator step
+        if bug != "no-zero-grad":
+            opt_d.zero_grad(set_to_none=(bug == "set-to-none"))
+        if bug == "freeze-unfreeze":
+            for p in d.parameters():
+                p.requires_grad_(True)
+        fake = g(z)
+        if bug == "label-same":
+            d_loss = bce(d(real), ones) + bce(d(fake.detach()), ones)  # doctor: label-same
+        elif bug == "label-smoothing":
+            d_loss = bce(d(real), ones * 0.9) + bce(d(fake.detach()), zeros)
+        else:
+            d_loss = bce(d(real), ones) + bce(d(fake.detach()), zeros)
+        if bug != "joint-backward":
+            d_loss.backward()
+            opt_d.step()
+
+        # --- generator step
+        opt_g.zero_grad()
+        if bug == "freeze-unfreeze":
+            for p in d.parameters():
+                p.requires_grad_(False)
+        if bug == "detach":
+            g_loss = bce(d(fake.detach()), ones)  # doctor: detach
+        elif bug == "label-g-fake":
+            g_loss = bce(d(fake), zeros)  # doctor: label-g-fake
+        elif bug == "saturating":
+            g_loss = torch.log(1 - torch.sigmoid(d(fake))).mean()  # doctor: saturating
+        elif bug == "item-loss":
+            value = bce(d(fake), ones).item()  # doctor: item-loss
+            g_loss = torch.tensor(value, requires_grad=True)
+        else:
+            g_loss = bce(d(fake), ones)
+        if bug == "joint-backward":
+            (d_loss + g_loss).backward()  # doctor: joint-backward
+            opt_d.step()
+        else:
+            g_loss.backward()
+        if bug != "never-steps":
+            opt_g.step()
+        losses.append(float(d_loss) + float(g_loss))
+    return losses
+
+
+def train_probability_loss(steps: int = 6, raw_scores: bool = True) -> None:
+    """BCELoss (a probability loss) fed a discriminator's raw scores, or its sigmoid when correct."""
+    torch.manual_seed(0)
+    data = digits()
+    g, d = make_models()
+    opt_d = torch.optim.Adam(d.parameters(), lr=2e-4)
+    opt_g = torch.optim.Adam(g.parameters(), lr=2e-4)
+    for _ in range(steps):
+        real = data[torch.randint(0, len(data), (32,))]
+        z = torch.randn(32, 16)
+        fake = g(z)
+        if raw_scores:
+            d_real, d_fake = d(real), d(fake.detach())  # doctor: raw-scores
+        else:
+            d_real, d_fake = torch.sigmoid(d(real)), torch.sigmoid(d(fake.detach()))
+        opt_d.zero_grad()
+        d_loss = -(torch.log(d_real) + torch.log(1 - d_fake)).mean()  # doctor: log-raw
+        d_loss.backward()
+        opt_d.step()
+        opt_g.zero_grad()
+        out = d(fake) if raw_scores else torch.sigmoid(d(fake))
+        g_loss = F.binary_cross_entropy(out.clamp(0, 1) if not raw_scores else torch.sigmoid(out), torch.ones_like(out))
+        g_loss.backward()
+        opt_g.step()
