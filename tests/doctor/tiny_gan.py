@@ -30,7 +30,7 @@ def line_of(marker: str) -> int:
     lines, start = inspect.getsourcelines(inspect.getmodule(line_of))
     for i, text in enumerate(lines):
         if f"# doctor: {marker}" in text:
-            return start + i
+            return start + i + 1
     raise KeyError(marker)
 
 
@@ -66,9 +66,6 @@ def train(bug: str = "", steps: int = 8, seed: int = 0, batch: int = 32, nz: int
     bce = nn.BCEWithLogitsLoss()
     ones, zeros = torch.ones(batch, 1), torch.zeros(batch, 1)
     losses = []
-    if bug == "frozen-d":
-        for p in d.parameters():
-            p.requires_grad = False  # doctor: frozen-d
     for i in range(steps):
         real = data[torch.randint(0, len(data), (batch,))]
         z = torch.randn(batch, nz)
@@ -95,6 +92,9 @@ def train(bug: str = "", steps: int = 8, seed: int = 0, batch: int = 32, nz: int
         if bug == "freeze-unfreeze":
             for p in d.parameters():
                 p.requires_grad_(False)
+        if bug == "frozen-d":  # frozen for the G step and never unfrozen
+            for p in d.parameters():
+                p.requires_grad = False  # doctor: frozen-d
         if bug == "detach":
             g_loss = bce(d(fake.detach()), ones)  # doctor: detach
         elif bug == "label-g-fake":

@@ -33,3 +33,15 @@ def probe_steps(run: RunEvents, optimizer: int) -> list[StepEvent]:
 def no_gradient(step: StepEvent) -> bool:
     """True when every parameter of the step had a None or all-zero gradient."""
     return step.n_params > 0 and step.grads_none + (step.grads_zero or 0) >= step.n_params
+
+
+def next_step(run: RunEvents, seq: int) -> StepEvent | None:
+    """The first optimizer step after ``seq``: the step a loss computed at ``seq`` was made for."""
+    for s in run.steps_taken:
+        if s.seq > seq:
+            return s
+    return None
+
+
+def role_of_step(run: RunEvents, step: StepEvent | None) -> str | None:
+    return None if step is None else run.roles.optimizers.get(step.optimizer)

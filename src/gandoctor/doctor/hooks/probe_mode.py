@@ -46,8 +46,8 @@ NEGATE = {"neg", "__neg__", "__rsub__", "rsub"}
 def _name(func: Any) -> str:
     name = getattr(func, "__name__", "")
     if name in ("__get__", "__set__"):
-        owner = getattr(func, "__self__", None)
-        return f"{getattr(owner, '__name__', '')}.{name}"
+        owner = getattr(func, "__self__", None)  # the property: Tensor.requires_grad, Tensor.data
+        return f"Tensor.{getattr(owner, '__name__', '')}.{name}"
     return name
 
 
@@ -161,7 +161,7 @@ class ProbeMode(TorchFunctionMode):
             self._squash(name, acts[0], first, loc)
         loss_index = None
         if name in LOSSES and acts:
-            loss_index = self._loss_call(name, acts, acts_tags, loc)
+            loss_index = self._loss_call(name, acts, acts_tags, user_location())
 
         # the tag of the output
         if name in NOISE and rec.run.optimizers:

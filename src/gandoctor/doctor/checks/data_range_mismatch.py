@@ -1,0 +1,57 @@
+"""data-range-mismatch: real batches and generated batches live in different value ranges.
+
+A tanh generator can only produce [-1, 1]; if the real images are in [0, 1] or [0, 255] the
+discriminator tells them apart by range alone and the generator can never match.
+"""
+
+from __future__ import annotations
+
+from gandoctor.doctor.events import DISCRIMINATOR, GENERATOR, RunEvents
+from gandoctor.doctor.findings import Finding, Text
+
+ID = "data-range-mismatch"
+SEVERITY = "error"
+EXPLAINS = {"discriminator-overpowering", "mode-collapse", "metric-regression"}
+TEXT = {
+    "en": Text(
+        summary="real batches are in [{real_min}, {real_max}] but the generator's outputs are in "
+        "[{fake_min}, {fake_max}]",
+        explanation="The discriminator can separate real from fake by value range alone, and the generator's "
+        "output activation cannot reach the data's range, so training cannot converge.",
+        fix="Scale the data to the generator's output range: for a tanh generator use "
+        "transforms.Normalize((0.5,), (0.5,)) after ToTensor (or x / 127.5 - 1 for 0-255 data); "
+        "for a sigmoid generator use data in [0, 1].",
+    ),
+    "zh": Text(
+        summary="真实批次的取值范围是 [{real_min}, {real_max}]，而生成器输出的范围是 [{fake_min}, {fake_max}]",
+        explanation="判别器仅凭取值范围就能区分真假，而生成器的输出激活无法达到数据的范围，训练无法收敛。",
+        fix="把数据缩放到生成器的输出范围：tanh 生成器在 ToTensor 后使用 "
+        "transforms.Normalize((0.5,), (0.5,))（0-255 的数据用 x / 127.5 - 1）；sigmoid 生成器使用 [0, 1] 的数据。",
+    ),
+}
+
+
+def detect(run: RunEvents) -> list[Finding]:
+    if not run.roles.known:
+        return []
+    d_units = set(run.units_with_role(DISCRIMINATOR))
+    g_units = set(run.units_with_role(GENERATOR))
+    into_d = [e for e in run.entries if e.unit in d_units and e.stats.shape and len(e.stats.shape) >= 2]
+    real = [e for e in into_d if not e.origin]
+    fake = [e for e in into_d if set(e.origin) & g_units]
+    if not real or not fake:
+        return []
+    r_lo, r_hi = min(e.stats.min for e in real), max(e.stats.max for e in real)
+    f_lo, f_hi = min(e.stats.min for e in fake), max(e.stats.max for e in fake)
+    mismatch = (
+        (r_hi > 2.0 and f_hi <= 1.01)  # 0-255 data against a tanh/sigmoid generator
+        or (r_lo >= -0.01 and f_lo < -0.5 and r_hi <= 1.01)  # [0, 1] data against tanh
+        or (r_lo < -0.5 and f_lo >= -0.01 and f_hi <= 1.01)  # [-1, 1] data against sigmoid
+    )
+    if not mismatch:
+        return []
+    first = real[0]
+    return [
+        Finding(ID, SEVERITY, first.step, first.data_location or first.location,
+                {"real_min": r_lo, "real_max": r_hi, "fake_min": f_lo, "fake_max": f_hi})
+    ]

@@ -1,0 +1,63 @@
+"""label-mismatch: the generator is trained toward the fake label, or real and fake share a target."""
+
+from __future__ import annotations
+
+from gandoctor.doctor.checks._util import next_step, role_of_step
+from gandoctor.doctor.events import DISCRIMINATOR, GENERATOR, LossCallEvent, RunEvents
+from gandoctor.doctor.findings import Finding, Text
+
+ID = "label-mismatch"
+SEVERITY = "error"
+EXPLAINS = {"mode-collapse", "discriminator-overpowering", "generator-no-gradient", "metric-regression"}
+TOLERANCE = 0.05
+TEXT = {
+    "en": Text(
+        summary="{what}: target {target} for {who}, the same as the discriminator's target for {other}",
+        explanation="The discriminator learns real -> real_label and fake -> fake_label; the generator must "
+        "be trained to make D say real_label on its fakes. Equal targets leave nothing to learn.",
+        fix="Use the real label (e.g. 1) as the generator's target and distinct labels for real (1) and "
+        "fake (0) in the discriminator's loss.",
+    ),
+    "zh": Text(
+        summary="{what}：{who} 的目标为 {target}，与判别器对 {other} 使用的目标相同",
+        explanation="判别器学习 真 -> 真标签、假 -> 假标签；生成器应被训练成让 D 对假样本输出真标签。"
+        "目标相同就没有可学的东西。",
+        fix="生成器的目标使用真标签（如 1），判别器损失中真（1）与假（0）使用不同的标签。",
+    ),
+}
+
+
+def detect(run: RunEvents) -> list[Finding]:
+    if not run.roles.known:
+        return []
+    g_units = set(run.units_with_role(GENERATOR))
+    d_units = set(run.units_with_role(DISCRIMINATOR))
+    g_calls: list[LossCallEvent] = []
+    d_real: list[LossCallEvent] = []
+    d_fake: list[LossCallEvent] = []
+    for call in run.loss_calls:
+        if call.kind not in ("bce", "bce_with_logits", "mse") or call.target_value is None:
+            continue
+        units = set(call.units)
+        role = role_of_step(run, next_step(run, call.seq))
+        if units & g_units:
+            if role == GENERATOR and not call.negated:
+                g_calls.append(call)
+            elif role == DISCRIMINATOR:
+                d_fake.append(call)
+        elif units & d_units and role == DISCRIMINATOR:
+            d_real.append(call)
+    if not d_fake:
+        return []
+    fake_label = d_fake[0].target_value
+    for call in d_real:
+        if abs(call.target_value - fake_label) < TOLERANCE:
+            return [Finding(ID, SEVERITY, d_fake[0].step, d_fake[0].location,
+                            {"what": "real and fake share a target", "target": fake_label,
+                             "who": "fakes", "other": "real batches"})]
+    for call in g_calls:
+        if abs(call.target_value - fake_label) < TOLERANCE:
+            return [Finding(ID, SEVERITY, call.step, call.location,
+                            {"what": "generator trained toward the fake label", "target": call.target_value,
+                             "who": "the generator's loss", "other": "fakes"})]
+    return []

@@ -1,0 +1,44 @@
+"""optimizer-never-steps: a network's loss is backpropagated, but its optimizer never steps."""
+
+from __future__ import annotations
+
+from gandoctor.doctor.events import RunEvents
+from gandoctor.doctor.findings import Finding, Text
+
+ID = "optimizer-never-steps"
+SEVERITY = "error"
+EXPLAINS = {"mode-collapse", "discriminator-overpowering", "metric-regression", "missing-zero-grad"}
+TEXT = {
+    "en": Text(
+        summary="the {role}'s gradients are computed (by the backward at this line) but its optimizer "
+        "#{optimizer} never stepped in {steps} steps",
+        explanation="loss.backward() only computes gradients; the parameters change only when "
+        "optimizer.step() is called.",
+        fix="Call {opt_name}.step() after the {role}'s loss.backward().",
+    ),
+    "zh": Text(
+        summary="{role} 的梯度已经计算（由此行的 backward），但其优化器 #{optimizer} 在 {steps} 步中从未 step",
+        explanation="loss.backward() 只计算梯度；只有调用 optimizer.step() 参数才会改变。",
+        fix="在 {role} 的 loss.backward() 之后调用 {opt_name}.step()。",
+    ),
+}
+
+
+def detect(run: RunEvents) -> list[Finding]:
+    if not run.roles.known or run.steps < 2:
+        return []
+    stepped = {s.optimizer for s in run.steps_taken}
+    findings = []
+    for opt in run.optimizers:
+        role = run.roles.optimizers.get(opt.index)
+        if opt.index in stepped or role not in ("generator", "discriminator"):
+            continue
+        mine = set(opt.params)
+        fed = [b for b in run.backwards if mine & set(b.params)]
+        if not fed:
+            continue
+        last = fed[-1]
+        findings.append(Finding(ID, SEVERITY, last.step, last.location,
+                                {"role": role, "optimizer": opt.index, "steps": run.steps,
+                                 "opt_name": f"{opt.kind} optimizer #{opt.index}"}))
+    return findings

@@ -1,0 +1,49 @@
+"""optimizer-wrong-parameters: an optimizer holds the other network's parameters, or both networks'."""
+
+from __future__ import annotations
+
+from gandoctor.doctor.events import DISCRIMINATOR, GENERATOR, RunEvents
+from gandoctor.doctor.findings import Finding, Text
+
+ID = "optimizer-wrong-parameters"
+SEVERITY = "error"
+EXPLAINS = {"generator-no-gradient", "discriminator-frozen", "optimizer-never-steps", "mode-collapse",
+            "discriminator-overpowering", "discriminator-updated-by-generator-loss", "metric-regression"}
+TEXT = {
+    "en": Text(
+        summary="optimizer #{optimizer} ({kind}) holds {holds}; {problem}",
+        explanation="Each network needs its own optimizer over its own parameters. Otherwise one network is "
+        "never updated, or each network's step also moves the other one against its own goal.",
+        fix="Build one optimizer per network: opt_g = Adam(G.parameters(), ...) and "
+        "opt_d = Adam(D.parameters(), ...).",
+    ),
+    "zh": Text(
+        summary="优化器 #{optimizer}（{kind}）持有 {holds}；{problem}",
+        explanation="每个网络都需要一个只管理自身参数的优化器。否则要么某个网络从不更新，"
+        "要么每次更新都会把另一个网络往反方向推。",
+        fix="为每个网络单独建立优化器：opt_g = Adam(G.parameters(), ...)，opt_d = Adam(D.parameters(), ...)。",
+    ),
+}
+
+
+def detect(run: RunEvents) -> list[Finding]:
+    if not run.roles.known:
+        return []
+    findings = []
+    for opt in run.optimizers:
+        if run.roles.optimizers.get(opt.index) == "mixed":
+            findings.append(Finding(ID, SEVERITY, 0, opt.location,
+                                    {"optimizer": opt.index, "kind": opt.kind,
+                                     "holds": "both the generator's and the discriminator's parameters",
+                                     "problem": "each step moves both networks"}))
+    for role, other in ((GENERATOR, DISCRIMINATOR), (DISCRIMINATOR, GENERATOR)):
+        keys = [k for k, r in run.roles.params.items() if r == role]
+        held = any(run.params[k].optimizers for k in keys)
+        doubled = run.optimizers_with_role(other)
+        if keys and not held and len(doubled) >= 2:
+            opt = doubled[-1]  # the later one is usually the copy-pasted line
+            findings.append(Finding(ID, SEVERITY, 0, opt.location,
+                                    {"optimizer": opt.index, "kind": opt.kind,
+                                     "holds": f"the {other}'s parameters",
+                                     "problem": f"no optimizer holds the {role}'s parameters"}))
+    return findings

@@ -1,0 +1,50 @@
+"""probability-loss-on-logits: raw scores fed to a loss that expects probabilities (BCELoss, log(D))."""
+
+from __future__ import annotations
+
+from gandoctor.doctor.events import RunEvents
+from gandoctor.doctor.findings import Finding, Text
+
+ID = "probability-loss-on-logits"
+SEVERITY = "error"
+EXPLAINS = {"script-error", "non-finite-loss", "discriminator-overpowering", "learning-rate-too-high"}
+TEXT = {
+    "en": Text(
+        summary="raw discriminator scores (in [{input_min}, {input_max}], from {producer}) are fed to "
+        "{loss}, which expects probabilities in [0, 1]",
+        explanation="BCELoss and log(D) need probabilities. Raw scores outside [0, 1] give NaN or an error "
+        "('all elements of input should be between 0 and 1').",
+        fix="Use nn.BCEWithLogitsLoss on the raw scores (or F.logsigmoid / F.softplus instead of log), "
+        "or end the discriminator with a Sigmoid.",
+    ),
+    "zh": Text(
+        summary="判别器的原始分数（范围 [{input_min}, {input_max}]，来自 {producer}）被送入 {loss}，"
+        "而它需要 [0, 1] 内的概率",
+        explanation="BCELoss 和 log(D) 需要概率。超出 [0, 1] 的原始分数会产生 NaN 或报错"
+        "（'all elements of input should be between 0 and 1'）。",
+        fix="对原始分数使用 nn.BCEWithLogitsLoss（或用 F.logsigmoid / F.softplus 代替 log），"
+        "或者让判别器以 Sigmoid 结尾。",
+    ),
+}
+
+PROBABILITY_PRODUCERS = {"sigmoid", "softmax", "clamp", "clamp_", "exp", "rsub", "neg", "hardsigmoid"}
+AFFINE = {"linear", "conv1d", "conv2d", "conv3d", "conv_transpose2d", "matmul", "__matmul__", "mm", "addmm"}
+_NAMES = {"bce": "BCELoss", "log": "log()", "log1m": "log(1 - x)"}
+
+
+def detect(run: RunEvents) -> list[Finding]:
+    for call in run.loss_calls:
+        if call.kind not in _NAMES or call.input_producer in PROBABILITY_PRODUCERS:
+            continue
+        out_of_range = call.input_stats.min < -1e-6 or call.input_stats.max > 1 + 1e-6
+        if call.input_producer in AFFINE or (call.kind == "bce" and out_of_range):
+            return [
+                Finding(ID, SEVERITY, call.step, call.location,
+                        {"input_min": call.input_stats.min, "input_max": call.input_stats.max,
+                         "producer": call.input_producer or "?", "loss": _NAMES[call.kind]})
+            ]
+    for e in run.exceptions:
+        if "between 0 and 1" in e.message:
+            return [Finding(ID, SEVERITY, e.step, e.location,
+                            {"input_min": "?", "input_max": "?", "producer": "?", "loss": "BCELoss"})]
+    return []
