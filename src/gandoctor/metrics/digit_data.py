@@ -1,0 +1,112 @@
+"""Real digit images for the metrics: MNIST IDX files, sklearn's 8x8 digits, stacked MNIST.
+
+The metrics need the real data a run trained on, with labels, to train the digit classifier
+and to get reference statistics. Everything is returned as float tensors in [-1, 1]
+(N x C x H x W), the range generators produce, plus int64 labels.
+"""
+
+from __future__ import annotations
+
+import gzip
+import os
+import struct
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import torch
+
+from gandoctor.errors import UsageError
+
+MNIST_IMAGES = "t10k-images-idx3-ubyte.gz"
+MNIST_LABELS = "t10k-labels-idx1-ubyte.gz"
+# Also accepted when present: the 60,000-image training split in the same format.
+MNIST_TRAIN_IMAGES = "train-images-idx3-ubyte.gz"
+MNIST_TRAIN_LABELS = "train-labels-idx1-ubyte.gz"
+
+
+@dataclass(frozen=True)
+class DigitSpec:
+    """A parsed `--data` string that names digit data."""
+
+    kind: str  # "mnist", "digits" or "stacked-mnist"
+    directory: Path | None  # MNIST folder; None for sklearn digits
+
+    @property
+    def stacked(self) -> bool:
+        return self.kind == "stacked-mnist"
+
+
+def default_mnist_dir() -> Path:
+    """Where plain `--data mnist` digits are: `$GANDOCTOR_MNIST_DIR`, else the trainer's torchvision
+    download (`~/.cache/gandoctor/mnist/MNIST/raw`), else `../shared/data/mnist` beside the checkout."""
+    env = os.environ.get("GANDOCTOR_MNIST_DIR")
+    if env:
+        return Path(env)
+    downloaded = Path.home() / ".cache" / "gandoctor" / "mnist" / "MNIST" / "raw"
+    if (downloaded / MNIST_TRAIN_IMAGES).exists():
+        return downloaded
+    return Path("..") / "shared" / "data" / "mnist"
+
+
+def parse_digit_spec(data: str) -> DigitSpec | None:
+    """`digits`, `mnist`, `mnist:DIR`, `stacked-mnist`, `stacked-mnist:DIR`; None for anything else."""
+    name, _, rest = data.partition(":")
+    if name == "digits" and not rest:
+        return DigitSpec("digits", None)
+    if name in ("mnist", "stacked-mnist"):
+        return DigitSpec(name, Path(rest) if rest else default_mnist_dir())
+    return None
+
+
+def _read_idx(path: Path) -> np.ndarray:
+    """Read one gzip IDX file (the MNIST format: magic, dims, then uint8 data)."""
+    with gzip.open(path, "rb") as f:
+        raw = f.read()
+    zero, dtype_code, ndim = struct.unpack(">HBB", raw[:4])
+    if zero != 0 or dtype_code != 0x08:
+        raise UsageError(f"{path} is not an unsigned-byte IDX file")
+    dims = struct.unpack(f">{ndim}I", raw[4 : 4 + 4 * ndim])
+    data = np.frombuffer(raw, dtype=np.uint8, offset=4 + 4 * ndim)
+    if data.size != int(np.prod(dims)):
+        raise UsageError(
+            f"{path} is truncated ({data.size} bytes of data, header says {int(np.prod(dims))})"
+        )
+    return data.reshape(dims)
+
+
+def load_mnist(directory: Path) -> tuple[torch.Tensor, torch.Tensor]:
+    """All MNIST images found in `directory` (test split, plus the train split if present)."""
+    if not (directory / MNIST_IMAGES).exists() and not (directory / MNIST_TRAIN_IMAGES).exists():
+        raise UsageError(
+            f"no MNIST IDX files in {directory} (expected {MNIST_IMAGES} and {MNIST_LABELS}); "
+            "give the folder as --data mnist:DIR or set GANDOCTOR_MNIST_DIR"
+        )
+    images, labels = [], []
+    for img_name, lab_name in ((MNIST_IMAGES, MNIST_LABELS), (MNIST_TRAIN_IMAGES, MNIST_TRAIN_LABELS)):
+        if (directory / img_name).exists():
+            if not (directory / lab_name).exists():
+                raise UsageError(f"{directory / img_name} has no labels file {lab_name} beside it")
+            images.append(_read_idx(directory / img_name))
+            labels.append(_read_idx(directory / lab_name))
+    x = torch.from_numpy(np.concatenate(images)).float().div(127.5).sub(1.0).unsqueeze(1)
+    y = torch.from_numpy(np.concatenate(labels)).long()
+    return x, y
+
+
+def load_sklearn_digits() -> tuple[torch.Tensor, torch.Tensor]:
+    """sklearn's bundled 1,797 8x8 digits (values 0..16), as 1 x 8 x 8 images in [-1, 1]."""
+    from sklearn.datasets import load_digits
+
+    bunch = load_digits()
+    x = torch.from_numpy(bunch.images).float().div(8.0).sub(1.0).unsqueeze(1)
+    y = torch.from_numpy(bunch.target).long()
+    return x, y
+
+
+def load_digits_for(spec: DigitSpec) -> tuple[torch.Tensor, torch.Tensor]:
+    """Single-digit images and labels behind a spec (stacked MNIST is built from MNIST digits)."""
+    if spec.kind == "digits":
+        return load_sklearn_digits()
+    assert spec.directory is not None
+    return load_mnist(spec.directory)
