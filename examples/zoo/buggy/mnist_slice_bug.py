@@ -11,7 +11,7 @@ import torch.nn as nn
 path = Path(__file__).resolve().parents[3].parent / "shared" / "data" / "mnist" / "t10k-images-idx3-ubyte.gz"
 with gzip.open(path, "rb") as f:
     images = np.frombuffer(f.read(), dtype=np.uint8, offset=16).reshape(-1, 28 * 28)
-images = torch.tensor(images, dtype=torch.float32) / 127.5 - 1.0
+images = torch.from_numpy(images.copy())  # uint8; scaled per batch below
 
 torch.manual_seed(0)
 gen = nn.Sequential(nn.Linear(100, 256), nn.LeakyReLU(0.2), nn.Linear(256, 784), nn.Tanh())
@@ -23,7 +23,7 @@ BATCH = 64
 
 for epoch in range(5):
     for i in range(len(images) // BATCH):
-        real = images[0:BATCH]  # doctor: expect repeated-real-batch
+        real = images[0:BATCH].float() / 127.5 - 1.0  # doctor: expect repeated-real-batch
         noise = torch.randn(BATCH, 100)
         fake = gen(noise)
 
