@@ -305,11 +305,25 @@ def _prepare_fresh_run_dir(run_dir: Path, overwrite: bool) -> None:
 
 
 def _truncate_jsonl(path: Path, last_step: int) -> None:
-    """Drop lines logged after the checkpoint we resume from, so no step appears twice."""
+    """Drop lines logged after the checkpoint we resume from, so no step appears twice.
+
+    A line cut short by ``kill -9`` is dropped too, and the file is replaced atomically, so a kill
+    during this rewrite cannot lose the lines before it.
+    """
     if path.exists():
-        lines = [ln for ln in path.read_text().splitlines() if ln.strip()]
-        kept = [ln for ln in lines if json.loads(ln).get("step", 0) <= last_step]
-        path.write_text("".join(ln + "\n" for ln in kept))
+        steps = [(_step_of(ln), ln) for ln in path.read_text().splitlines()]
+        kept = [ln for step, ln in steps if step is not None and step <= last_step]
+        temp = path.with_name(path.name + ".tmp")
+        temp.write_text("".join(ln + "\n" for ln in kept))
+        os.replace(temp, path)
+
+
+def _step_of(line: str) -> int | None:
+    """The step of one JSON line, or None when the line is blank or half-written."""
+    try:
+        return int(json.loads(line).get("step", 0))
+    except (ValueError, AttributeError, TypeError):
+        return None
 
 
 class _StopFlag:
