@@ -1,0 +1,23 @@
+"""mode-collapse: first error on a real digits GAN with the bug, silent without it."""
+
+import pytest
+
+from gandoctor.doctor.checks import mode_collapse as check
+
+from .digits_gan_b2 import ids, line_of, train
+
+
+@pytest.mark.slow
+def test_found_first_with_the_bug():
+    doc = train("tiny-noise", iterations=150, d_steps=1)
+    errors = [f for f in doc.findings if f.severity == "error"]
+    assert errors and errors[0].id == check.ID, doc.report()
+    found = errors[0]
+    assert found.location is not None and found.location.line == line_of("tiny-noise")
+    assert found.evidence["ratio"] < 0.15
+
+
+@pytest.mark.slow
+def test_silent_on_the_same_loop_without_the_bug():
+    doc = train("", iterations=150, d_steps=1)
+    assert check.ID not in ids(doc) + ids(doc, "warning"), doc.report()
