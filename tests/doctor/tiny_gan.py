@@ -42,7 +42,7 @@ def make_models(bug: str = "", nz: int = 16) -> tuple[nn.Module, nn.Module]:
         g = nn.Sequential(nn.Linear(nz, 64), nn.ReLU(), nn.Linear(64, 64), nn.Tanh())
     d_layers: list[nn.Module] = [nn.Linear(64, 64), nn.LeakyReLU(0.2), nn.Linear(64, 1)]
     if bug in ("sigmoid-logits", "bce-probabilities"):
-        d_layers.append(nn.Sigmoid())  # doctor: sigmoid-logits
+        d_layers.append(nn.Sigmoid())
     d = nn.Sequential(*d_layers)
     if bug == "init-n01":
         for m in g.modules():
@@ -63,10 +63,10 @@ def train(bug: str = "", steps: int = 8, seed: int = 0, batch: int = 32, nz: int
         opt_g = torch.optim.Adam(d.parameters(), lr=2e-4, betas=(0.5, 0.999))  # doctor: optimizer-wrong
     else:
         opt_g = torch.optim.Adam(g.parameters(), lr=2e-4, betas=(0.5, 0.999))
-    bce = nn.BCEWithLogitsLoss()
+    bce = nn.BCEWithLogitsLoss()  # doctor: sigmoid-logits
     ones, zeros = torch.ones(batch, 1), torch.zeros(batch, 1)
     losses = []
-    for i in range(steps):
+    for _ in range(steps):
         real = data[torch.randint(0, len(data), (batch,))]
         z = torch.randn(batch, nz)
 
@@ -102,8 +102,8 @@ def train(bug: str = "", steps: int = 8, seed: int = 0, batch: int = 32, nz: int
         elif bug == "saturating":
             g_loss = torch.log(1 - torch.sigmoid(d(fake))).mean()  # doctor: saturating
         elif bug == "item-loss":
-            value = bce(d(fake), ones).item()  # doctor: item-loss
-            g_loss = torch.tensor(value, requires_grad=True)
+            value = bce(d(fake), ones).item()
+            g_loss = torch.tensor(value, requires_grad=True)  # doctor: item-loss
         else:
             g_loss = bce(d(fake), ones)
         if bug == "joint-backward":
@@ -117,27 +117,29 @@ def train(bug: str = "", steps: int = 8, seed: int = 0, batch: int = 32, nz: int
     return losses
 
 
-def train_probability_loss(steps: int = 6, raw_scores: bool = True) -> None:
-    """BCELoss (a probability loss) fed a discriminator's raw scores, or its sigmoid when correct."""
+def train_probability_loss(steps: int = 6, raw_scores: bool = True, use_bce_module: bool = False) -> None:
+    """A minimax GAN written with log(D): correct when D's scores go through a sigmoid first."""
     torch.manual_seed(0)
     data = digits()
     g, d = make_models()
     opt_d = torch.optim.Adam(d.parameters(), lr=2e-4)
     opt_g = torch.optim.Adam(g.parameters(), lr=2e-4)
+    bce = nn.BCELoss()
     for _ in range(steps):
         real = data[torch.randint(0, len(data), (32,))]
-        z = torch.randn(32, 16)
-        fake = g(z)
+        fake = g(torch.randn(32, 16))
         if raw_scores:
-            d_real, d_fake = d(real), d(fake.detach())  # doctor: raw-scores
+            d_real, d_fake = d(real), d(fake.detach())
         else:
             d_real, d_fake = torch.sigmoid(d(real)), torch.sigmoid(d(fake.detach()))
         opt_d.zero_grad()
-        d_loss = -(torch.log(d_real) + torch.log(1 - d_fake)).mean()  # doctor: log-raw
+        if use_bce_module:
+            d_loss = bce(d_real, torch.ones_like(d_real))  # doctor: bce-raw
+        else:
+            d_loss = -(torch.log(d_real) + torch.log(1 - d_fake)).mean()  # doctor: log-raw
         d_loss.backward()
         opt_d.step()
         opt_g.zero_grad()
-        out = d(fake) if raw_scores else torch.sigmoid(d(fake))
-        g_loss = F.binary_cross_entropy(out.clamp(0, 1) if not raw_scores else torch.sigmoid(out), torch.ones_like(out))
+        g_loss = -torch.log(torch.sigmoid(d(fake))).mean()
         g_loss.backward()
         opt_g.step()

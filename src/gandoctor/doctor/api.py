@@ -18,7 +18,7 @@ import torch
 from torch import nn
 
 from gandoctor.doctor import roles as roles_module
-from gandoctor.doctor.checks import explains_map, run_checks
+from gandoctor.doctor.checks import explains_map, priorities, run_checks
 from gandoctor.doctor.events import DISCRIMINATOR, GENERATOR, ExceptionEvent, MetricEvent, RunEvents
 from gandoctor.doctor.findings import Finding, rank
 from gandoctor.doctor.hooks import autograd, modules, optimizers
@@ -137,13 +137,15 @@ class Doctor:
         run = self.rec.run
         found = run_checks(run)
         for e in run.exceptions:
-            found.append(Finding("script-error", "error", e.step, e.location, {"type": e.type, "message": e.message}))
+            evidence = {"type": e.type, "message": e.message}
+            found.append(Finding("script-error", "error", e.step, e.location, evidence))
         if not run.roles.known and run.steps > 0:
-            found.append(Finding("roles-unknown", "info", run.probe_steps, None, {"reason": run.roles.reason}))
+            evidence = {"reason": run.roles.reason}
+            found.append(Finding("roles-unknown", "info", run.probe_steps, None, evidence))
         for err in run.doctor_errors:
             found.append(Finding("doctor-internal-error", "warning", run.steps, None,
                                  {"where": err.where, "message": err.message}))
-        return rank(found, explains_map())
+        return rank(found, explains_map(), priorities())
 
     def record_metric(self, step: int, values: dict[str, float]) -> None:
         """Feed an evaluation metric (e.g. FID) so that checks can see quality over time."""

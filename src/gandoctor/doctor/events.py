@@ -82,6 +82,7 @@ class EntryEvent:
     stats: TensorStats
     location: Location | None
     data_location: Location | None  # where the consumed tensor was last computed in user code
+    producer: str = ""  # the op that produced the consumed tensor, e.g. "tanh" for a tanh generator
 
 
 @dataclass
@@ -99,7 +100,7 @@ class LossCallEvent:
     step: int
     index: int
     kind: str
-    location: Location | None
+    location: Location | None  # the line that calls the loss
     input_producer: str
     input_location: Location | None
     input_stats: TensorStats
@@ -107,6 +108,7 @@ class LossCallEvent:
     target: TensorStats | None = None
     target_value: float | None = None
     negated: bool = False
+    loss_location: Location | None = None  # for a loss module (nn.BCELoss()): the line that built it
 
 
 @dataclass
@@ -176,6 +178,7 @@ class BackwardEvent:
     location: Location | None
     has_grad_fn: bool
     loss: float | None
+    root_location: Location | None = None  # where the backpropagated tensor was computed
     params: list[int] = field(default_factory=list)
     zero_params: list[int] = field(default_factory=list)
     accumulated_onto: list[int] = field(default_factory=list)

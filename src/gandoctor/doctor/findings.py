@@ -74,12 +74,16 @@ class _FormatDict(dict):
         return value
 
 
-def rank(findings: list[Finding], explains: dict[str, set[str]]) -> list[Finding]:
+def rank(
+    findings: list[Finding], explains: dict[str, set[str]], priorities: dict[str, int] | None = None
+) -> list[Finding]:
     """Order findings root cause first and demote symptoms that a present cause explains.
 
     ``explains`` maps a finding id to the ids it explains (each check's ``EXPLAINS``). A finding whose
     id is explained by another present *error* or *warning* finding becomes ``info`` with
     ``explained_by`` set, so the user still sees it, last, but is not sent after the symptom.
+    Then: severity, then each check's ``PRIORITY`` (structural causes before statistical symptoms),
+    then the step at which it was first seen.
     """
     present = {f.id for f in findings if f.severity in ("error", "warning")}
     for f in findings:
@@ -89,4 +93,7 @@ def rank(findings: list[Finding], explains: dict[str, set[str]]) -> list[Finding
                 f.severity = "info"
                 break
     order = {s: i for i, s in enumerate(SEVERITIES)}
-    return sorted(findings, key=lambda f: (order[f.severity], f.explained_by is not None, f.step))
+    prio = priorities or {}
+    return sorted(
+        findings, key=lambda f: (order[f.severity], f.explained_by is not None, prio.get(f.id, 50), f.step)
+    )

@@ -5,6 +5,7 @@ A check module defines, at top level:
     ID: str                      the finding id, e.g. "generator-no-gradient"
     SEVERITY: str                "error", "warning" or "info"
     EXPLAINS: set[str]           ids of symptoms this root cause explains (they get demoted)
+    PRIORITY: int                optional, default 50: among findings of equal severity, lower comes first
     TEXT: dict[str, Text]        {"en": Text(...), "zh": Text(...)}: summary, explanation, fix
     def detect(run: RunEvents) -> list[Finding]
 
@@ -32,6 +33,7 @@ class Check:
     text: dict[str, Text]
     detect: Callable[[RunEvents], list[Finding]]
     module: str
+    priority: int = 50
 
 
 # Findings the engine itself produces (not checks): their words live here.
@@ -84,6 +86,7 @@ def _load(module: ModuleType) -> Check:
         text=module.TEXT,
         detect=module.detect,
         module=module.__name__,
+        priority=getattr(module, "PRIORITY", 50),
     )
 
 
@@ -104,6 +107,10 @@ def all_checks() -> list[Check]:
 
 def explains_map() -> dict[str, set[str]]:
     return {c.id: set(c.explains) for c in all_checks()}
+
+
+def priorities() -> dict[str, int]:
+    return {c.id: c.priority for c in all_checks()}
 
 
 def text_for(finding_id: str, lang: str) -> Text:

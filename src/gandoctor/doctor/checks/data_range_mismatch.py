@@ -10,7 +10,9 @@ from gandoctor.doctor.events import DISCRIMINATOR, GENERATOR, RunEvents
 from gandoctor.doctor.findings import Finding, Text
 
 ID = "data-range-mismatch"
+BOUNDED = {"tanh": (-1.0, 1.0), "hardtanh": (-1.0, 1.0), "sigmoid": (0.0, 1.0)}
 SEVERITY = "error"
+PRIORITY = 40
 EXPLAINS = {"discriminator-overpowering", "mode-collapse", "metric-regression"}
 TEXT = {
     "en": Text(
@@ -43,12 +45,13 @@ def detect(run: RunEvents) -> list[Finding]:
         return []
     r_lo, r_hi = min(e.stats.min for e in real), max(e.stats.max for e in real)
     f_lo, f_hi = min(e.stats.min for e in fake), max(e.stats.max for e in fake)
-    mismatch = (
-        (r_hi > 2.0 and f_hi <= 1.01)  # 0-255 data against a tanh/sigmoid generator
-        or (r_lo >= -0.01 and f_lo < -0.5 and r_hi <= 1.01)  # [0, 1] data against tanh
-        or (r_lo < -0.5 and f_lo >= -0.01 and f_hi <= 1.01)  # [-1, 1] data against sigmoid
-    )
-    if not mismatch:
+    squash = {e.producer for e in fake} & set(BOUNDED)
+    if not squash:
+        return []  # an unbounded output layer can reach any range
+    lo, hi = BOUNDED[squash.pop()]
+    outside = r_lo < lo - 0.5 or r_hi > hi + 0.5  # data the generator can never produce
+    unused = lo < 0 and r_lo > -0.01  # a tanh generator against data in [0, x]
+    if not (outside or unused):
         return []
     first = real[0]
     return [

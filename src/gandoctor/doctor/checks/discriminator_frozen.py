@@ -12,6 +12,7 @@ from gandoctor.doctor.findings import Finding, Text
 
 ID = "discriminator-frozen"
 SEVERITY = "error"
+PRIORITY = 22
 EXPLAINS = {"mode-collapse", "metric-regression", "discriminator-overpowering", "script-error"}
 TEXT = {
     "en": Text(

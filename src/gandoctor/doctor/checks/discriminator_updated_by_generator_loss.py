@@ -12,6 +12,7 @@ from gandoctor.doctor.findings import Finding, Text
 
 ID = "discriminator-updated-by-generator-loss"
 SEVERITY = "error"
+PRIORITY = 26
 EXPLAINS = {"mode-collapse", "discriminator-overpowering", "metric-regression"}
 TEXT = {
     "en": Text(

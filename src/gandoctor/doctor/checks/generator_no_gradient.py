@@ -13,6 +13,7 @@ from gandoctor.doctor.findings import Finding, Text
 
 ID = "generator-no-gradient"
 SEVERITY = "error"
+PRIORITY = 20
 EXPLAINS = {
     "discriminator-overpowering",
     "mode-collapse",
@@ -73,12 +74,11 @@ def detect(run: RunEvents) -> list[Finding]:
         location, cause = None, "unknown"
         if cut is not None:
             location, cause = cut.location, cut.kind
-        elif rebuilt:
-            location, cause = backwards[-1].location, "no_grad_fn"
-        elif backwards:
-            location = backwards[-1].location
-        else:
-            location = first.location
+        if rebuilt:  # point at the line that rebuilt the loss as a new tensor
+            location = backwards[-1].root_location or location or backwards[-1].location
+            cause = cause if cut is not None else "no_grad_fn"
+        elif location is None:
+            location = backwards[-1].location if backwards else first.location
         findings.append(
             Finding(
                 ID,

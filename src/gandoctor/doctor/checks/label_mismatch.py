@@ -8,6 +8,7 @@ from gandoctor.doctor.findings import Finding, Text
 
 ID = "label-mismatch"
 SEVERITY = "error"
+PRIORITY = 30
 EXPLAINS = {"mode-collapse", "discriminator-overpowering", "generator-no-gradient", "metric-regression"}
 TOLERANCE = 0.05
 TEXT = {

@@ -11,6 +11,7 @@ from gandoctor.doctor.findings import Finding, Text
 
 ID = "linear-without-activation"
 SEVERITY = "error"
+PRIORITY = 60
 EXPLAINS = {"mode-collapse", "metric-regression"}
 TEXT = {
     "en": Text(

@@ -12,6 +12,7 @@ from gandoctor.doctor.findings import Finding, Text
 
 ID = "missing-zero-grad"
 SEVERITY = "error"
+PRIORITY = 25
 EXPLAINS = {"discriminator-updated-by-generator-loss", "learning-rate-too-high", "non-finite-loss",
             "mode-collapse", "discriminator-overpowering", "metric-regression"}
 TEXT = {

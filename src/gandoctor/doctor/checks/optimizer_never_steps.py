@@ -7,6 +7,7 @@ from gandoctor.doctor.findings import Finding, Text
 
 ID = "optimizer-never-steps"
 SEVERITY = "error"
+PRIORITY = 28
 EXPLAINS = {"mode-collapse", "discriminator-overpowering", "metric-regression", "missing-zero-grad"}
 TEXT = {
     "en": Text(
@@ -37,8 +38,10 @@ def detect(run: RunEvents) -> list[Finding]:
         fed = [b for b in run.backwards if mine & set(b.params)]
         if not fed:
             continue
-        last = fed[-1]
-        findings.append(Finding(ID, SEVERITY, last.step, last.location,
+        # clear once another optimizer has stepped twice after this network's first backward
+        others = [s.step for s in run.steps_taken if s.seq > fed[0].seq]
+        step = others[1] if len(others) > 1 else run.steps
+        findings.append(Finding(ID, SEVERITY, step, opt.location or fed[-1].location,
                                 {"role": role, "optimizer": opt.index, "steps": run.steps,
                                  "opt_name": f"{opt.kind} optimizer #{opt.index}"}))
     return findings

@@ -7,6 +7,7 @@ from gandoctor.doctor.findings import Finding, Text
 
 ID = "optimizer-wrong-parameters"
 SEVERITY = "error"
+PRIORITY = 12
 EXPLAINS = {"generator-no-gradient", "discriminator-frozen", "optimizer-never-steps", "mode-collapse",
             "discriminator-overpowering", "discriminator-updated-by-generator-loss", "metric-regression"}
 TEXT = {

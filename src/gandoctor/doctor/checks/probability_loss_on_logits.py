@@ -7,6 +7,7 @@ from gandoctor.doctor.findings import Finding, Text
 
 ID = "probability-loss-on-logits"
 SEVERITY = "error"
+PRIORITY = 36
 EXPLAINS = {"script-error", "non-finite-loss", "discriminator-overpowering", "learning-rate-too-high"}
 TEXT = {
     "en": Text(

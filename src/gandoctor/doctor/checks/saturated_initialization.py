@@ -11,6 +11,7 @@ from gandoctor.doctor.findings import Finding, Text
 
 ID = "saturated-initialization"
 SEVERITY = "error"
+PRIORITY = 10
 EXPLAINS = {"discriminator-overpowering", "mode-collapse", "metric-regression", "learning-rate-too-high",
             "non-finite-loss"}
 THRESHOLD = 0.5
@@ -36,10 +37,13 @@ def detect(run: RunEvents) -> list[Finding]:
     if not run.activations:
         return []
     first_step = min(a.step for a in run.activations)
-    for act in run.activations:
+    generator = set(run.units_with_role("generator"))
+    ordered = sorted(run.activations, key=lambda a: a.unit not in generator)  # the generator's first
+    for act in ordered:
         if act.step != first_step or act.saturated_fraction < THRESHOLD:
             continue
-        weights = [run.params[k] for k in act.weight_params if k in run.params and len(run.params[k].shape) >= 2]
+        weights = [run.params[k] for k in act.weight_params if k in run.params]
+        weights = [w for w in weights if len(w.shape) >= 2]
         init = next((w for w in weights if w.init_location is not None), None)
         std = init.init_std if init is not None and init.init_std is not None else "?"
         return [

@@ -12,6 +12,7 @@ from gandoctor.doctor.findings import Finding, Text
 
 ID = "saturating-generator-loss"
 SEVERITY = "error"
+PRIORITY = 32
 EXPLAINS = {"discriminator-overpowering", "mode-collapse", "metric-regression"}
 TEXT = {
     "en": Text(

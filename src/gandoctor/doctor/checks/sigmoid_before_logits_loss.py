@@ -7,6 +7,7 @@ from gandoctor.doctor.findings import Finding, Text
 
 ID = "sigmoid-before-logits-loss"
 SEVERITY = "error"
+PRIORITY = 35
 EXPLAINS = {"discriminator-overpowering", "mode-collapse", "generator-no-gradient", "metric-regression"}
 TEXT = {
     "en": Text(
@@ -30,7 +31,7 @@ def detect(run: RunEvents) -> list[Finding]:
     for call in run.loss_calls:
         if call.kind == "bce_with_logits" and call.input_producer == "sigmoid":
             return [
-                Finding(ID, SEVERITY, call.step, call.input_location or call.location,
+                Finding(ID, SEVERITY, call.step, call.loss_location or call.location,
                         {"input_min": call.input_stats.min, "input_max": call.input_stats.max})
             ]
     return []

@@ -85,7 +85,9 @@ class GradTracker:
     # --- the backward wrapper ----------------------------------------------------------------
     def before_backward(self, roots: Any) -> None:
         rec = self.rec
-        tensors = [roots] if isinstance(roots, torch.Tensor) else [t for t in roots if isinstance(t, torch.Tensor)]
+        if isinstance(roots, torch.Tensor):
+            roots = [roots]
+        tensors = [t for t in roots if isinstance(t, torch.Tensor)]
         if not tensors:
             return
         root = tensors[0]
@@ -96,8 +98,9 @@ class GradTracker:
             return
         self.watch_all()
         loss = float(root.detach().float().sum()) if root.numel() == 1 else None
+        tag = rec.tag(root)
         event = BackwardEvent(rec.next_seq(), rec.step, len(rec.run.backwards), user_location(),
-                              root.grad_fn is not None, loss)
+                              root.grad_fn is not None, loss, tag.location if tag else None)
         rec.run.backwards.append(event)
         self.current = event
         if root.numel() == 1:

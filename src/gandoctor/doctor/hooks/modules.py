@@ -36,6 +36,7 @@ def install(rec: Recorder) -> Callable[[], None]:
             return
         if not rec.module_stack:
             rec.guard("module hook", rec.add_unit_module, module)
+            rec.unit_call_location = user_location()
         rec.module_stack.append(module)
 
     def post(module: nn.Module, inputs: Any, output: Any) -> None:

@@ -10,6 +10,9 @@ from __future__ import annotations
 
 from typing import Any
 
+import os
+import sys
+
 import torch
 from torch.overrides import TorchFunctionMode
 from torch.utils._pytree import tree_flatten
@@ -22,7 +25,7 @@ from gandoctor.doctor.events import (
     LossCallEvent,
     RequiresGradEvent,
 )
-from gandoctor.doctor.hooks.locations import user_location
+from gandoctor.doctor.hooks.locations import is_user_file, user_location
 from gandoctor.doctor.hooks.recorder import Recorder, Tag, stats_of
 
 NOISE = {"randn", "rand", "randn_like", "rand_like", "normal"}
@@ -41,6 +44,9 @@ CUTS = {"detach": "detach", "detach_": "detach", "item": "item", "numpy": "numpy
 LOSSES = {"binary_cross_entropy": "bce", "binary_cross_entropy_with_logits": "bce_with_logits",
           "mse_loss": "mse", "log": "log", "log1p": "log", "softplus": "softplus"}
 NEGATE = {"neg", "__neg__", "__rsub__", "rsub"}
+ADD = {"add", "__add__", "__radd__", "add_", "__iadd__", "sub", "__sub__"}
+_OWN_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+_OVERRIDES = os.path.join("torch", "overrides.py")
 
 
 def _name(func: Any) -> str:
@@ -68,6 +74,8 @@ class ProbeMode(TorchFunctionMode):
         if not self.active or rec.in_optimizer_step:
             return func(*args, **kwargs)
         name = _name(func)
+        if name == "backward":
+            return func(*args, **kwargs)
         before = None
         if name in LOSSES or name in SQUASH or name in CUTS or name == "Tensor.requires_grad.__set__":
             before = rec.guard("probe", self._before, name, args, kwargs)
@@ -145,14 +153,17 @@ class ProbeMode(TorchFunctionMode):
         units = frozenset().union(*(t.units for t in acts_tags if t), *(frozenset([rec.unit_of(k)]) for k in params))
         noise = any(t.noise for t in acts_tags if t)
         first = acts_tags[0] if acts_tags else None
-        loc = self._location()
+        loc, direct = self._location(name)
+        # an op run by library code (DataLoader's collate, a transform) keeps its input's line
+        made_at = loc if direct or first is None or first.location is None else first.location
 
         if params and not torch.is_grad_enabled() and name not in INIT_INPLACE:
-            key = ("no_grad", loc, rec.step)
+            where = rec.unit_call_location if rec.module_stack else loc
+            key = ("no_grad", where, rec.step)
             if key not in self._seen:
                 self._seen.add(key)
                 param_units = sorted({rec.unit_of(k) for k in params})
-                rec.run.cuts.append(CutEvent(rec.next_seq(), rec.step, "no_grad", param_units, loc))
+                rec.run.cuts.append(CutEvent(rec.next_seq(), rec.step, "no_grad", param_units, where))
         if params and acts:
             self._entries(name, params, acts, acts_tags, loc)
         if name in AFFINE and params and first is not None and first.producer in AFFINE and first.producer_params:
@@ -161,15 +172,19 @@ class ProbeMode(TorchFunctionMode):
             self._squash(name, acts[0], first, loc)
         loss_index = None
         if name in LOSSES and acts:
-            loss_index = self._loss_call(name, acts, acts_tags, user_location())
+            loss_index = self._loss_call(name, acts, acts_tags, user_location(), loc)
 
         # the tag of the output
+        scalar_shift = name in ADD and len(acts) == 1 and not params  # x + eps keeps x's meaning
         if name in NOISE and rec.run.optimizers:
             tag = Tag(noise=True, producer=name, location=loc)
-        elif name in SHAPE or name in SOFT:
+        elif name in SHAPE or name in SOFT or (scalar_shift and first is not None):
             base = first or Tag()
-            tag = Tag(units, noise, base.producer, base.producer_params, base.location, base.inner,
+            tag = Tag(units, noise, base.producer, base.producer_params, base.location or made_at, base.inner,
                       base.loss_call)
+        elif name in ADD and params and first is not None and first.producer in AFFINE:
+            # x @ W + b: still the affine op's output, with its bias
+            tag = Tag(units, noise, first.producer, first.producer_params + tuple(params), made_at)
         elif name in NEGATE:
             tag = Tag(units, noise, "rsub" if "rsub" in name else "neg", tuple(params), loc, inner=first)
             if first is not None and first.loss_call is not None:
@@ -182,11 +197,9 @@ class ProbeMode(TorchFunctionMode):
         elif name in ("mean", "sum") and first is not None and first.loss_call is not None:
             tag = Tag(units, noise, first.producer, (), loc, loss_call=first.loss_call)
         else:
-            tag = Tag(units, noise, name, tuple(params), loc, loss_call=loss_index)
+            tag = Tag(units, noise, name, tuple(params), made_at, loss_call=loss_index)
         outs = [out] if _is_tensor(out) else [o for o in (out if isinstance(out, (tuple, list)) else []) if _is_tensor(o)]
         for o in outs:
-            if rec.is_param(o) and o.is_leaf:
-                continue
             rec.set_tag(o, tag)
         if name in NOISE and _is_tensor(out) and out.requires_grad and out.is_leaf:
             # a raw-tensor parameter: torch.randn(..., requires_grad=True)
@@ -194,16 +207,35 @@ class ProbeMode(TorchFunctionMode):
             key = rec.param_key(out)
             rec.run.params[key].init_location = loc
 
-    def _location(self):
-        """The user's line; inside a built-in torch.nn module, the line that constructed it."""
+    def _location(self, name: str):
+        """(line, direct): the user's line, and whether user code called this op itself.
+
+        Inside a built-in torch.nn module, the line is the one that constructed the module.
+        """
         stack = self.rec.module_stack
         if stack:
             top = stack[-1]
             if type(top).__module__.startswith("torch."):
                 loc = self.rec.module_locations.get(top)
                 if loc is not None:
-                    return loc
-        return user_location()
+                    return loc, True
+        return user_location(), self._called_from_user(name)
+
+    @staticmethod
+    def _called_from_user(name: str) -> bool:
+        f = sys._getframe(1)
+        skipped_self = False
+        while f is not None:
+            filename = f.f_code.co_filename
+            if filename.startswith(_OWN_DIR) or filename.endswith(_OVERRIDES):
+                f = f.f_back
+                continue
+            if not skipped_self and f.f_code.co_name == name and not is_user_file(filename):
+                skipped_self = True  # the Python body of the op itself, e.g. F.binary_cross_entropy
+                f = f.f_back
+                continue
+            return is_user_file(filename)
+        return True
 
     def _entries(self, name: str, params: list[int], acts: list, tags: list, loc) -> None:
         rec = self.rec
@@ -220,7 +252,7 @@ class ProbeMode(TorchFunctionMode):
                 self._seen.add(key)
                 rec.run.entries.append(
                     EntryEvent(rec.next_seq(), rec.step, unit, origin, noise, stats_of(act), loc,
-                               tag.location if tag else None)
+                               tag.location if tag else None, tag.producer if tag else "")
                 )
 
     def _affine_chain(self, name: str, params: list[int], first: Tag, loc) -> None:
@@ -251,7 +283,7 @@ class ProbeMode(TorchFunctionMode):
                             float(xd.abs().mean()), list(weights), loc)
         )
 
-    def _loss_call(self, name: str, acts: list, tags: list, loc) -> int:
+    def _loss_call(self, name: str, acts: list, tags: list, loc, module_loc) -> int:
         rec = self.rec
         kind = LOSSES[name]
         x, tag = acts[0], tags[0]
@@ -269,5 +301,7 @@ class ProbeMode(TorchFunctionMode):
             event.target = stats_of(target)
             if event.target.max - event.target.min < 1e-6:
                 event.target_value = event.target.mean
+        if module_loc != loc:
+            event.loss_location = module_loc
         rec.run.loss_calls.append(event)
         return event.index

@@ -80,6 +80,7 @@ class Recorder:
         self._tags: dict[int, tuple[weakref.ref, Tag]] = {}
         self.module_locations: weakref.WeakKeyDictionary[nn.Module, Location] = weakref.WeakKeyDictionary()
         self.module_stack: list[nn.Module] = []
+        self.unit_call_location: Location | None = None  # the user's line calling the running unit
         self.named_roles: dict[int, str] = {}  # param key -> role, from watch(generator=, discriminator=)
         self.on_probe_end: list[Callable[[], None]] = []
         self.on_param: list[Callable[[torch.Tensor, int], None]] = []

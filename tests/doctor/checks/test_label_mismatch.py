@@ -1,0 +1,19 @@
+"""label-mismatch: found with the right line on the tiny GAN, silent on correct code."""
+
+import pytest
+
+from ..conftest import errors, first_error
+
+ID = "label-mismatch"
+
+@pytest.mark.parametrize("bug", ['label-g-fake', 'label-same'])
+def test_found_first(diagnose, line, bug):
+    found = first_error(diagnose(bug))
+    assert found.id == ID, diagnose(bug).report()
+    assert found.location.line == line(bug)
+    assert found.step <= 4  # within the first two iterations
+
+
+@pytest.mark.parametrize("correct", ['label-smoothing'])
+def test_silent_on_correct(diagnose, correct):
+    assert errors(diagnose(correct)) == [], diagnose(correct).report()

@@ -1,0 +1,19 @@
+"""saturated-initialization: found with the right line on the tiny GAN, silent on correct code."""
+
+import pytest
+
+from ..conftest import errors, first_error
+
+ID = "saturated-initialization"
+
+@pytest.mark.parametrize("bug", ['init-n01'])
+def test_found_first(diagnose, line, bug):
+    found = first_error(diagnose(bug))
+    assert found.id == ID, diagnose(bug).report()
+    assert found.location.line == line(bug)
+    assert found.step <= 4  # within the first two iterations
+
+
+@pytest.mark.parametrize("correct", [''])
+def test_silent_on_correct(diagnose, correct):
+    assert errors(diagnose(correct)) == [], diagnose(correct).report()
