@@ -1,4 +1,5 @@
 """Digits GAN that freezes D during the G step and unfreezes it after; zero_grad(set_to_none=True)."""
+# doctor: max-steps 300
 import torch
 import torch.nn as nn
 from sklearn.datasets import load_digits

@@ -1,5 +1,6 @@
 """The founding MLP GAN done right: LeakyReLU, default init, logits + BCEWithLogits, label smoothing."""
 # doctor: needs mnist
+# doctor: max-steps 300
 import gzip
 from pathlib import Path
 

@@ -29,8 +29,8 @@ def forward(x, w):
     return x @ w[4] + w[5]
 
 
-g_opt = torch.optim.SGD(g_w, lr=0.05, momentum=0.9)
-d_opt = torch.optim.SGD(d_w, lr=0.05, momentum=0.9)
+g_opt = torch.optim.SGD(g_w, lr=0.01, momentum=0.5)
+d_opt = torch.optim.SGD(d_w, lr=0.01, momentum=0.5)
 bs = 100
 
 for epoch in range(20):
