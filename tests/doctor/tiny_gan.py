@@ -9,7 +9,6 @@ from __future__ import annotations
 import inspect
 
 import torch
-import torch.nn.functional as F
 from sklearn.datasets import load_digits
 from torch import nn
 
@@ -25,9 +24,9 @@ def digits() -> torch.Tensor:
     return _DIGITS
 
 
-def line_of(marker: str) -> int:
-    """The line number in this file that carries ``# doctor: <marker>``."""
-    lines, start = inspect.getsourcelines(inspect.getmodule(line_of))
+def line_of(marker: str, module: object = None) -> int:
+    """The line number that carries ``# doctor: <marker>`` in ``module`` (default: this file)."""
+    lines, start = inspect.getsourcelines(module or inspect.getmodule(line_of))
     for i, text in enumerate(lines):
         if f"# doctor: {marker}" in text:
             return start + i + 1

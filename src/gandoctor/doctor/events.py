@@ -83,6 +83,7 @@ class EntryEvent:
     location: Location | None
     data_location: Location | None  # where the consumed tensor was last computed in user code
     producer: str = ""  # the op that produced the consumed tensor, e.g. "tanh" for a tanh generator
+    batch_location: Location | None = None  # the user line that made it: next(iter(loader))
 
 
 @dataclass

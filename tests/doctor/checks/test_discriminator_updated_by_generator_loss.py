@@ -1,4 +1,4 @@
-"""discriminator-updated-by-generator-loss: found with the right line on the tiny GAN, silent on correct code."""
+"""discriminator-updated-by-generator-loss: found at the right line, silent on correct code."""
 
 import pytest
 

@@ -25,10 +25,12 @@ TEXT = {
         "for a sigmoid generator use data in [0, 1].",
     ),
     "zh": Text(
-        summary="真实批次的取值范围是 [{real_min}, {real_max}]，而生成器输出的范围是 [{fake_min}, {fake_max}]",
+        summary="真实批次的取值范围是 [{real_min}, {real_max}]，"
+        "而生成器输出的范围是 [{fake_min}, {fake_max}]",
         explanation="判别器仅凭取值范围就能区分真假，而生成器的输出激活无法达到数据的范围，训练无法收敛。",
         fix="把数据缩放到生成器的输出范围：tanh 生成器在 ToTensor 后使用 "
-        "transforms.Normalize((0.5,), (0.5,))（0-255 的数据用 x / 127.5 - 1）；sigmoid 生成器使用 [0, 1] 的数据。",
+        "transforms.Normalize((0.5,), (0.5,))（0-255 的数据用 x / 127.5 - 1）；"
+        "sigmoid 生成器使用 [0, 1] 的数据。",
     ),
 }
 

@@ -7,7 +7,7 @@ judging, so the generator "wins" without learning anything real.
 from __future__ import annotations
 
 from gandoctor.doctor.checks._util import no_gradient
-from gandoctor.doctor.events import DISCRIMINATOR, RequiresGradEvent, RunEvents
+from gandoctor.doctor.events import DISCRIMINATOR, RequiresGradEvent, RunEvents, StepEvent
 from gandoctor.doctor.findings import Finding, Text
 
 ID = "discriminator-frozen"
@@ -50,8 +50,10 @@ def detect(run: RunEvents) -> list[Finding]:
         if len(steps) < 2:
             continue
 
-        def frozen(s) -> bool:  # noqa: ANN001
-            return (s.probe and no_gradient(s)) or s.grads_none >= s.n_params or (s.probe and s.changed is False)
+        def frozen(s: StepEvent) -> bool:
+            if s.grads_none >= s.n_params:
+                return True
+            return s.probe and (no_gradient(s) or s.changed is False)
 
         # the frozen tail: every step from some point to the end
         tail = 0

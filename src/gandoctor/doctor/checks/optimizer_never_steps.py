@@ -18,7 +18,8 @@ TEXT = {
         fix="Call {opt_name}.step() after the {role}'s loss.backward().",
     ),
     "zh": Text(
-        summary="{role} 的梯度已经计算（由此行的 backward），但其优化器 #{optimizer} 在 {steps} 步中从未 step",
+        summary="{role} 的梯度已经计算（由此行的 backward），"
+        "但其优化器 #{optimizer} 在 {steps} 步中从未 step",
         explanation="loss.backward() 只计算梯度；只有调用 optimizer.step() 参数才会改变。",
         fix="在 {role} 的 loss.backward() 之后调用 {opt_name}.step()。",
     ),

@@ -22,7 +22,8 @@ TEXT = {
         summary="优化器 #{optimizer}（{kind}）持有 {holds}；{problem}",
         explanation="每个网络都需要一个只管理自身参数的优化器。否则要么某个网络从不更新，"
         "要么每次更新都会把另一个网络往反方向推。",
-        fix="为每个网络单独建立优化器：opt_g = Adam(G.parameters(), ...)，opt_d = Adam(D.parameters(), ...)。",
+        fix="为每个网络单独建立优化器：opt_g = Adam(G.parameters(), ...)，"
+        "opt_d = Adam(D.parameters(), ...)。",
     ),
 }
 

@@ -49,7 +49,7 @@ def detect(run: RunEvents) -> list[Finding]:
             ID,
             SEVERITY,
             repeat.step,
-            first.data_location or first.location,
+            first.batch_location or first.data_location or first.location,
             {
                 "steps_seen": len({e.step for e in entries})
                 + len([s for s in run.stats if s.real_fingerprint is not None and s.step > run.probe_steps]),

@@ -28,7 +28,8 @@ TEXT = {
         summary="第一步时 {op} 的输入有 {saturated_pct}% 处于饱和区（平均 |x| = {mean_abs_input}）；"
         "其前面的权重初始化标准差为 {init_std}",
         explanation="饱和单元的梯度接近零，它之前的层几乎学不到东西。常见原因是用 N(0, 1) 初始化权重。",
-        fix="用较小的标准差初始化权重，例如 DCGAN 中的 nn.init.normal_(w, 0.0, 0.02)，或保留 PyTorch 的默认初始化。",
+        fix="用较小的标准差初始化权重，例如 DCGAN 中的 nn.init.normal_(w, 0.0, 0.02)，"
+        "或保留 PyTorch 的默认初始化。",
     ),
 }
 

@@ -19,7 +19,8 @@ TEXT = {
         "Sigmoid and use BCELoss.",
     ),
     "zh": Text(
-        summary="sigmoid 的输出（范围 [{input_min}, {input_max}]）被送入带 logits 的损失，该损失会再做一次 sigmoid",
+        summary="sigmoid 的输出（范围 [{input_min}, {input_max}]）被送入带 logits 的损失，"
+        "该损失会再做一次 sigmoid",
         explanation="BCEWithLogitsLoss 需要未经激活的分数。输入概率后它会再次压缩到 [0.5, 0.73]，"
         "损失几乎不变，梯度极小。",
         fix="去掉判别器最后的 Sigmoid 并保留 BCEWithLogitsLoss；或者保留 Sigmoid 改用 BCELoss。",

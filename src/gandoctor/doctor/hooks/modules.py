@@ -7,6 +7,7 @@ forward hooks (stats.py) remain.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 from collections.abc import Callable
 from typing import Any
@@ -26,10 +27,8 @@ def install(rec: Recorder) -> Callable[[], None]:
         original_init(self, *args, **kwargs)
         loc = user_location()
         if loc is not None:
-            try:
+            with contextlib.suppress(TypeError):  # a module type that cannot be weakly referenced
                 rec.module_locations[self] = loc
-            except TypeError:
-                pass
 
     def pre(module: nn.Module, inputs: Any) -> None:
         if rec.in_optimizer_step:

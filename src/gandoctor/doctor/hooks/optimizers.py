@@ -80,7 +80,8 @@ def install(rec: Recorder, grads: GradTracker, stats: StepStatsCollector) -> Cal
         _, _, _, zero, norm, sources, stale, checksum = info
         changed = _param_checksum(rec.optimizer_params(opt)) != checksum
         rec.run.steps_taken.append(
-            StepEvent(rec.next_seq(), rec.step, index, n, none, loc, True, zero, norm, changed, sources, stale)
+            StepEvent(rec.next_seq(), rec.step, index, n, none, loc, True, zero, norm, changed, sources,
+                      stale)
         )
         stats.after_step(index)
         if rec.probe_should_end():

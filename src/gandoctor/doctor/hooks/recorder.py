@@ -7,6 +7,7 @@ and turns any failure inside a hook into a ``DoctorErrorEvent`` instead of an ex
 
 from __future__ import annotations
 
+import contextlib
 import weakref
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -44,6 +45,7 @@ class Tag:
     inner: Tag | None = None  # for 1 - x and -x: the tag of x
     loss_call: int | None = None  # index of the LossCallEvent that produced it
     param_alias: int | None = None  # for p.data: the key of p
+    fetched_at: Location | None = None  # the user line running when this tensor object was made
 
 
 @dataclass
@@ -201,10 +203,8 @@ class Recorder:
         return None
 
     def set_tag(self, t: torch.Tensor, tag: Tag) -> None:
-        try:
+        with contextlib.suppress(TypeError):  # some tensor subclasses cannot be weakly referenced
             self._tags[id(t)] = (weakref.ref(t), tag)
-        except TypeError:
-            pass
         if len(self._tags) > 200_000:  # drop dead entries now and then
             self._tags = {k: v for k, v in self._tags.items() if v[0]() is not None}
 

@@ -1,0 +1,65 @@
+"""`gandoctor run` end to end in a subprocess: exit codes, argv and cwd as python gives them, --json."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+SCRIPT = textwrap.dedent(
+    """
+    import sys
+    import torch
+    from torch import nn
+
+    assert sys.argv[1:] == ["--tag", "x"], sys.argv
+    torch.manual_seed(0)
+    G = nn.Sequential(nn.Linear(8, 16), nn.ReLU(), nn.Linear(16, 4), nn.Tanh())
+    D = nn.Sequential(nn.Linear(4, 16), nn.LeakyReLU(0.2), nn.Linear(16, 1))
+    opt_g = torch.optim.Adam(G.parameters(), lr=1e-3)
+    opt_d = torch.optim.Adam(D.parameters(), lr=1e-3)
+    bce = nn.BCEWithLogitsLoss()
+    data = torch.rand(256, 4) * 2 - 1
+    for step in range(1000):
+        real = data[torch.randint(0, 256, (32,))]
+        fake = G(torch.randn(32, 8))
+        opt_d.zero_grad()
+        (bce(D(real), torch.ones(32, 1)) + bce(D(fake.detach()), torch.zeros(32, 1))).backward()
+        opt_d.step()
+        opt_g.zero_grad()
+        g_loss = bce(D(fake.detach()), torch.ones(32, 1))  # the bug
+        g_loss.backward()
+        opt_g.step()
+    """
+)
+
+
+def _gandoctor(*args: str, cwd: Path) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "gandoctor", "run", *args], cwd=cwd, capture_output=True,
+                          text=True, timeout=300, env={"OMP_NUM_THREADS": "1", "PATH": "/usr/bin:/bin"})
+
+
+def test_buggy_script_exit_1_with_json(tmp_path: Path):
+    script = tmp_path / "train_gan.py"
+    script.write_text(SCRIPT)
+    out = tmp_path / "findings.json"
+    options = ["--max-steps", "10", "--json", str(out), "--lang", "zh"]
+    result = _gandoctor(*options, "--", script.name, "--tag", "x", cwd=tmp_path)
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "generator-no-gradient" in result.stdout and "修复" in result.stdout
+    data = json.loads(out.read_text())
+    assert data["version"] == 1 and data["steps"] == 10 and data["script"] == script.name
+    first = data["findings"][0]
+    assert first["id"] == "generator-no-gradient" and first["severity"] == "error"
+    bug_line = 1 + next(i for i, text in enumerate(SCRIPT.splitlines()) if "# the bug" in text)
+    assert first["location"]["line"] == bug_line and first["location"]["file"].endswith("train_gan.py")
+
+
+def test_usage_errors_are_one_line_exit_2(tmp_path: Path):
+    result = _gandoctor("missing.py", cwd=tmp_path)
+    assert result.returncode == 2
+    assert result.stderr.strip().count("\n") == 0 and "script not found" in result.stderr
+    result = _gandoctor("--max-steps", "-1", "x.py", cwd=tmp_path)
+    assert result.returncode == 2 and "max-steps" in result.stderr
