@@ -15,7 +15,7 @@ from pathlib import Path
 from gandoctor.errors import UsageError
 
 CHANGEABLE_ON_RESUME = {"steps", "device", "quiet", "log_every", "sample_every", "ckpt_every", "eval_every",
-                        "keep", "doctor", "tensorboard", "threads"}
+                        "keep", "doctor", "tensorboard", "threads", "on_nan"}
 
 
 def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
@@ -57,6 +57,8 @@ def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
     a("--threads", type=int, help="CPU threads (default: 1 for the MLP, torch's default for the DCGAN)")
     a("--sync-bn", action="store_true", default=None,
       help="under torchrun: SyncBatchNorm, batch statistics over all processes")
+    a("--on-nan", choices=["stop", "rollback"], help="on a NaN/Inf loss: stop (default), or roll back to "
+      "the last good checkpoint with half the learning rates")
     a("--bug", help=f"reproduce a founding mistake: {', '.join(BUGS)}")
     a("--no-doctor", dest="doctor", action="store_false", default=None, help="do not attach the doctor")
     a("--quiet", action="store_true", default=None, help="no progress bar or messages")
@@ -102,4 +104,6 @@ def run(args: argparse.Namespace) -> int:
 
     cfg = config_from_args(args)
     result = train(cfg, resume=bool(args.resume), overwrite=args.overwrite)
+    if result.non_finite_step is not None:
+        return 1  # the reason is already on stderr
     return 130 if result.interrupted else 0

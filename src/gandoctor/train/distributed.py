@@ -135,7 +135,10 @@ def gather_findings(report: dict[str, Any] | None) -> dict[str, Any] | None:
     dist.all_gather_object(reports, report)
     if dist.get_rank() != 0:
         return None
-    return merge_findings([r for r in reports if r is not None])
+    merged = merge_findings([r for r in reports if r is not None])
+    if merged is not None:
+        merged["ranks"] = dist.get_world_size()
+    return merged
 
 
 def merge_findings(reports: list[dict[str, Any]]) -> dict[str, Any] | None:
@@ -151,7 +154,6 @@ def merge_findings(reports: list[dict[str, Any]]) -> dict[str, Any] | None:
                 by_id[finding["id"]] = finding
     order = list(dict.fromkeys(f["id"] for r in reports for f in r.get("findings", [])))
     merged["findings"] = [by_id[i] for i in order]
-    merged["ranks"] = len(reports)
     if all("steps" in r for r in reports):
         merged["steps"] = max(r["steps"] for r in reports)
     return merged

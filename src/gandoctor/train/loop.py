@@ -26,7 +26,14 @@ from tqdm import tqdm
 
 from gandoctor.errors import UsageError
 from gandoctor.train import distributed
-from gandoctor.train.checkpoint import capture_rng, load_latest, restore_rng, save_best, save_checkpoint
+from gandoctor.train.checkpoint import (
+    capture_rng,
+    load_latest,
+    restore_rng,
+    save_best,
+    save_checkpoint,
+    step_checkpoints,
+)
 from gandoctor.train.config import TrainConfig
 from gandoctor.train.data import EpochSampler, load_data
 from gandoctor.train.device import pick_device
@@ -36,6 +43,8 @@ from gandoctor.train.samples import plot_losses, save_grid
 
 LOGGED = ["d_loss", "g_loss", "d_real", "d_fake", "g_grad_norm", "d_grad_norm"]
 N_FIXED_SAMPLES = 64
+MAX_ROLLBACKS = 3  # --on-nan rollback gives up after this many
+ROLLBACK_LR_FACTOR = 0.5
 
 
 @dataclass
@@ -45,6 +54,8 @@ class TrainResult:
     interrupted: bool = False
     last: dict = field(default_factory=dict)  # the last metrics.jsonl line
     findings: dict | None = None  # the doctor's to_json(), when it ran
+    non_finite_step: int | None = None  # training stopped here because a loss became NaN or Inf
+    lr_at_stop: tuple[float, float] = (0.0, 0.0)  # (lr_g, lr_d) in use when it did
 
 
 def default_run_dir(cfg: TrainConfig) -> Path:
@@ -65,14 +76,28 @@ def train(cfg: TrainConfig, resume: bool = False, overwrite: bool = False) -> Tr
     if device.type == "cpu" and (cfg.threads or cfg.model == "mlp"):
         torch.set_num_threads(cfg.threads or 1)
     try:
-        return _train(cfg, run_dir, dist, resume, overwrite)
+        result = _train(cfg, run_dir, dist, resume, overwrite)
+        rollbacks = 0
+        while result.non_finite_step is not None and cfg.on_nan == "rollback":
+            if rollbacks == MAX_ROLLBACKS or not step_checkpoints(run_dir):
+                why = f"after {rollbacks} rollbacks" if rollbacks else "before the first checkpoint"
+                raise UsageError(f"losses became NaN/Inf at step {result.non_finite_step} {why}; lower "
+                                 "--lr-g/--lr-d (or --ckpt-every for more restore points)")
+            rollbacks += 1
+            earlier = result.findings
+            result = _train(cfg, run_dir, dist, resume=True, overwrite=False, rollback=result)
+            result.findings = distributed.merge_findings([f for f in (earlier, result.findings) if f])
+            if result.findings is not None and dist.is_main:
+                (run_dir / "findings.json").write_text(json.dumps(result.findings, indent=2) + "\n")
+        return result
     finally:
         torch.set_num_threads(threads_before)
         distributed.teardown()
 
 
 def _train(
-    cfg: TrainConfig, run_dir: Path, dist: distributed.DistInfo, resume: bool, overwrite: bool
+    cfg: TrainConfig, run_dir: Path, dist: distributed.DistInfo, resume: bool, overwrite: bool,
+    rollback: TrainResult | None = None,
 ) -> TrainResult:
     device = dist.device
     torch.manual_seed(cfg.seed)
@@ -106,6 +131,10 @@ def _train(
             G_ema.load_state_dict(state["G_ema"])
         opt_g.load_state_dict(state["opt_g"])
         opt_d.load_state_dict(state["opt_d"])
+        if rollback is not None:  # --on-nan rollback: halve the learning rates that blew up
+            for opt, lr in zip((opt_g, opt_d), rollback.lr_at_stop, strict=True):
+                for group in opt.param_groups:
+                    group["lr"] = min(group["lr"], lr) * ROLLBACK_LR_FACTOR
         sampler = EpochSampler(len(images), cfg.batch_size, cfg.seed, **state["sampler"])
         fixed_noise = state["fixed_noise"].to(device)
         window, window_steps = state["window"].to(device), int(state["window_steps"])
@@ -153,6 +182,7 @@ def _train(
     say = (lambda *a: None) if quiet else (lambda msg: print(f"gandoctor train: {msg}", file=sys.stderr))
     first_batch = next_real_batch() if start == 0 else None  # peek at the range, then rewind the sampler
     data_range = (float(first_batch.min()), float(first_batch.max())) if first_batch is not None else None
+    rollback_note = rollback.non_finite_step if rollback is not None else None  # for the next log line
     if start == 0:
         sampler = EpochSampler(len(images), cfg.batch_size, cfg.seed)
     say(f"{data.source}: {len(images)} images {tuple(shape)}"
@@ -207,6 +237,18 @@ def _train(
                 images_in_window += cfg.batch_size * cfg.d_steps
                 bar.update(1)
                 last_step = step == cfg.steps or stop_requested.is_set()
+                # (4) NaN/Inf: checked only where the loop reads back anyway (log and checkpoint steps),
+                # before anything is written, so no checkpoint ever holds a blown-up model.
+                if (step % cfg.log_every == 0 or step % cfg.ckpt_every == 0 or last_step) and \
+                        distributed.any_rank(not bool(torch.isfinite(window).all()), device):
+                    result.non_finite_step = step
+                    result.lr_at_stop = (opt_g.param_groups[0]["lr"], opt_d.param_groups[0]["lr"])
+                    if dist.is_main:
+                        action = "rolling back to the last good checkpoint" if cfg.on_nan == "rollback" \
+                            else "stopped (--on-nan rollback would return to the last good checkpoint)"
+                        print(f"gandoctor train: losses or gradients became NaN/Inf by step {step}; {action}",
+                              file=sys.stderr)
+                    break
 
                 if step % cfg.log_every == 0 or last_step:
                     means = distributed.all_mean(window / window_steps)  # over ranks: one collective per log
@@ -219,6 +261,8 @@ def _train(
                     if data_range is not None:
                         row["data_min"], row["data_max"] = data_range
                         data_range = None
+                    if rollback_note is not None:
+                        row["rollback_from"], rollback_note = rollback_note, None
                     metrics_file.write(json.dumps(row) + "\n")
                     metrics_file.flush()
                     if writer is not None:
