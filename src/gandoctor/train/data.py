@@ -44,6 +44,9 @@ def load_image(path: str | Path, size: int, channels: int = 3) -> np.ndarray | N
             with Image.open(path) as img:
                 if img.width * img.height > MAX_PIXELS or min(img.width, img.height) < 1:
                     return None
+                if img.mode.startswith("I"):  # 16-bit (or 32-bit) integers: convert() would clip to white
+                    scaled = np.asarray(img, dtype=np.float32) / 257.0
+                    img = Image.fromarray(scaled.clip(0, 255).astype(np.uint8))
                 img.draft("RGB" if channels == 3 else "L", (size, size))  # fast JPEG downscale
                 img = img.convert("RGB" if channels == 3 else "L")
                 scale = size / min(img.width, img.height)
