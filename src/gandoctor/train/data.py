@@ -72,6 +72,10 @@ def load_data(spec: str, image_size: int = 0) -> ImageData:
         data = _download_mnist()
     elif spec.startswith("mnist:"):
         data = _read_mnist_dir(Path(spec[len("mnist:"):]))
+    elif spec.split(":", 1)[0] == "stacked-mnist":  # 3 MNIST digits as R, G, B: 1,000 modes (metrics/)
+        from gandoctor.metrics.stacked_mnist import stacked_mnist_for_training
+
+        data = ImageData(images=stacked_mnist_for_training(spec), source="stacked MNIST (1,000 modes)")
     else:
         return _load_folder(Path(spec), image_size or 64)
     if image_size and image_size != data.images.shape[-1]:
