@@ -1,0 +1,152 @@
+"""What the doctor costs: the same GAN loop with and without ``gandoctor.watch()``, in one run.
+
+Run: .venv/bin/python benchmarks/doctor_overhead.py [REPEATS]   (default 5; about a minute on 2 CPU cores)
+
+For an MLP GAN on MNIST and a small DCGAN (32x32 cat faces), each repetition trains a freshly seeded
+copy once without and once with the doctor, alternating which goes first, and times every iteration.
+It prints:
+- the probe cost: the first PROBE_ITERS iterations (the doctor's heavy instruments) with / without;
+- the steady-state ratio: mean iteration time with / without after the probe, median over the
+  repetitions (target: <= 1.03);
+- whether the losses are bitwise equal with and without the doctor for the same seed.
+Data comes from ../shared/data; sklearn's digits stand in when it is absent (said in the output).
+Threads are pinned to 1 and iterations are timed in CPU time of this process (time.process_time), so that
+the ratios do not depend on what else a shared machine is doing.
+"""
+
+from __future__ import annotations
+
+import gzip
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from contextlib import nullcontext
+from pathlib import Path
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+import gandoctor
+
+SHARED = Path(__file__).resolve().parents[1].parent / "shared" / "data"
+PROBE_ITERS = 3  # the probe ends once every optimizer has stepped twice; one more to be safe
+
+
+def mnist_vectors() -> tuple[torch.Tensor, str]:
+    path = SHARED / "mnist" / "t10k-images-idx3-ubyte.gz"
+    if path.exists():
+        with gzip.open(path) as f:
+            x = np.frombuffer(f.read(), np.uint8, offset=16).reshape(-1, 784)
+        return torch.from_numpy(x.astype(np.float32) / 127.5 - 1), "MNIST t10k"
+    from sklearn.datasets import load_digits
+
+    return torch.tensor(load_digits().data, dtype=torch.float32) / 8 - 1, "sklearn digits (MNIST absent)"
+
+
+def cat_images(n: int = 256) -> tuple[torch.Tensor, str]:
+    files = sorted((SHARED / "cats64").glob("*.jpg"))[:n]
+    if files:
+        from PIL import Image
+
+        arrays = [np.asarray(Image.open(f).convert("RGB").resize((32, 32)), np.float32) for f in files]
+        x = torch.from_numpy(np.stack(arrays)).permute(0, 3, 1, 2) / 127.5 - 1
+        return x, "cats64 (32x32)"
+    from sklearn.datasets import load_digits
+
+    x = torch.tensor(load_digits().images, dtype=torch.float32).unsqueeze(1) / 8 - 1
+    return F.interpolate(x, size=32).repeat(1, 3, 1, 1), "sklearn digits at 32x32 (cats64 absent)"
+
+
+def mlp_gan(dim: int) -> tuple[nn.Module, nn.Module, int]:
+    g = nn.Sequential(nn.Linear(100, 256), nn.LeakyReLU(0.2), nn.Linear(256, dim), nn.Tanh())
+    d = nn.Sequential(nn.Linear(dim, 256), nn.LeakyReLU(0.2), nn.Linear(256, 1))
+    return g, d, 100
+
+
+def dcgan(nz: int = 64, ch: int = 32) -> tuple[nn.Module, nn.Module, int]:
+    g = nn.Sequential(
+        nn.Unflatten(1, (nz, 1, 1)),
+        nn.ConvTranspose2d(nz, ch * 4, 4, 1, 0, bias=False), nn.BatchNorm2d(ch * 4), nn.ReLU(True),
+        nn.ConvTranspose2d(ch * 4, ch * 2, 4, 2, 1, bias=False), nn.BatchNorm2d(ch * 2), nn.ReLU(True),
+        nn.ConvTranspose2d(ch * 2, ch, 4, 2, 1, bias=False), nn.BatchNorm2d(ch), nn.ReLU(True),
+        nn.ConvTranspose2d(ch, 3, 4, 2, 1, bias=False), nn.Tanh(),
+    )
+    d = nn.Sequential(
+        nn.Conv2d(3, ch, 4, 2, 1, bias=False), nn.LeakyReLU(0.2, True),
+        nn.Conv2d(ch, ch * 2, 4, 2, 1, bias=False), nn.BatchNorm2d(ch * 2), nn.LeakyReLU(0.2, True),
+        nn.Conv2d(ch * 2, ch * 4, 4, 2, 1, bias=False), nn.BatchNorm2d(ch * 4), nn.LeakyReLU(0.2, True),
+        nn.Conv2d(ch * 4, 1, 4, 1, 0, bias=False), nn.Flatten(),
+    )
+    return g, d, nz
+
+
+def train(make: Callable[[], tuple[nn.Module, nn.Module, int]], data: torch.Tensor, iters: int, batch: int,
+          with_doctor: bool) -> tuple[list[float], list[float]]:
+    """One seeded training run; returns (CPU seconds per iteration, losses)."""
+    torch.manual_seed(0)
+    g, d, nz = make()
+    opt_g = torch.optim.Adam(g.parameters(), lr=2e-4, betas=(0.5, 0.999))
+    opt_d = torch.optim.Adam(d.parameters(), lr=2e-4, betas=(0.5, 0.999))
+    ones, zeros = torch.ones(batch, 1), torch.zeros(batch, 1)
+    times, losses = [], []
+    with gandoctor.watch() if with_doctor else nullcontext():
+        for _ in range(iters):
+            start = time.process_time()
+            real = data[torch.randint(0, len(data), (batch,))]
+            fake = g(torch.randn(batch, nz))
+            opt_d.zero_grad()
+            loss_d = F.binary_cross_entropy_with_logits(d(real), ones) + \
+                F.binary_cross_entropy_with_logits(d(fake.detach()), zeros)
+            loss_d.backward()
+            opt_d.step()
+            opt_g.zero_grad()
+            loss_g = F.binary_cross_entropy_with_logits(d(fake), ones)
+            loss_g.backward()
+            opt_g.step()
+            times.append(time.process_time() - start)
+            losses += [loss_d.detach(), loss_g.detach()]
+    return times, [float(v) for v in losses]
+
+
+def measure(name: str, make, data: torch.Tensor, iters: int, batch: int, repeats: int) -> dict[str, float]:
+    plain_probe, doctor_probe, plain_steady, doctor_steady = [], [], [], []
+    equal = True
+    for r in range(repeats):
+        order = (False, True) if r % 2 == 0 else (True, False)  # interleaved, alternating who goes first
+        runs = {flag: train(make, data, iters, batch, flag) for flag in order}
+        (t_plain, l_plain), (t_doc, l_doc) = runs[False], runs[True]
+        equal &= l_plain == l_doc
+        plain_probe.append(sum(t_plain[:PROBE_ITERS]))
+        doctor_probe.append(sum(t_doc[:PROBE_ITERS]))
+        # the mean, not the median: the doctor's periodic work (every 5th and 20th step) must count
+        plain_steady.append(statistics.fmean(t_plain[PROBE_ITERS:]))
+        doctor_steady.append(statistics.fmean(t_doc[PROBE_ITERS:]))
+    result = {
+        "steady_ratio": statistics.median(doctor_steady) / statistics.median(plain_steady),
+        "steady_plain_ms": 1e3 * statistics.median(plain_steady),
+        "steady_doctor_ms": 1e3 * statistics.median(doctor_steady),
+        "probe_ratio": statistics.median(doctor_probe) / statistics.median(plain_probe),
+        "probe_extra_ms": 1e3 * (statistics.median(doctor_probe) - statistics.median(plain_probe)),
+        "bitwise_equal": float(equal),
+    }
+    r = result
+    print(f"{name:28s} steady-state {r['steady_doctor_ms']:7.2f} ms vs {r['steady_plain_ms']:7.2f} ms "
+          f"per iteration: ratio {r['steady_ratio']:.3f} | first {PROBE_ITERS} iterations (probe): "
+          f"ratio {r['probe_ratio']:.1f}, +{r['probe_extra_ms']:.0f} ms | losses bitwise equal: {equal}")
+    return result
+
+
+def main(repeats: int = 5) -> None:
+    torch.set_num_threads(1)
+    vectors, vectors_name = mnist_vectors()
+    images, images_name = cat_images()
+    print(f"torch {torch.__version__}, 1 thread, {repeats} interleaved repetitions per model")
+    measure(f"MLP GAN, {vectors_name}", lambda: mlp_gan(vectors.shape[1]), vectors, 300, 64, repeats)
+    measure(f"DCGAN, {images_name}", dcgan, images, 40, 32, repeats)
+
+
+if __name__ == "__main__":
+    main(int(sys.argv[1]) if len(sys.argv) > 1 else 5)
