@@ -1,0 +1,19 @@
+"""docs/catalogue.md covers every finding id the doctor has, and every zoo expectation is a real id."""
+
+from __future__ import annotations
+
+from zoo_support import REPO, all_scripts
+
+from gandoctor.doctor.checks import all_checks
+
+
+def test_catalogue_has_a_section_per_check():
+    text = (REPO / "docs" / "catalogue.md").read_text(encoding="utf-8")
+    missing = [c.id for c in all_checks() if f"\n## {c.id}\n" not in text]
+    assert not missing, f"re-run scripts/render_catalogue.py; missing: {missing}"
+
+
+def test_every_zoo_expectation_names_a_check():
+    ids = {c.id for c in all_checks()}
+    unknown = {s.name: s.expected_id for s in all_scripts() if s.buggy and s.expected_id not in ids}
+    assert not unknown
