@@ -39,3 +39,10 @@ class StackedMnistDataset(torch.utils.data.Dataset):
 
     def __getitem__(self, index: int) -> tuple[torch.Tensor, int]:
         return self.images[index], int(self.modes[index])
+
+
+def stacked_mnist_for_training(spec: str, count: int = 50_000) -> torch.Tensor:
+    """`stacked-mnist[:DIR]` as the trainer's uint8 N x 3 x 28 x 28 images (train/data.py calls this)."""
+    _, _, directory = spec.partition(":")
+    images, _ = build_stacked_mnist(Path(directory) if directory else None, count=count)
+    return images.add(1.0).mul(127.5).round().clamp(0, 255).to(torch.uint8)
