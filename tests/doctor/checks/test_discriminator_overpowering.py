@@ -21,3 +21,17 @@ def test_found_first_with_the_bug():
 def test_silent_on_the_same_loop_without_the_bug():
     doc = train("", iterations=60, d_steps=5)
     assert check.ID not in ids(doc) + ids(doc, "warning"), doc.report()
+
+
+def test_on_recorded_numbers_only_for_bce_family_losses():
+    from gandoctor.doctor.events import DISCRIMINATOR, LossCallEvent, Roles, RunEvents, StepStats, TensorStats
+
+    def run_with(kind):
+        stats = TensorStats((64, 1), 0.0, 1.0, 0.5, 0.1)
+        run = RunEvents(roles=Roles(units={"D#0": DISCRIMINATOR}, known=True), steps=200)
+        run.loss_calls = [LossCallEvent(0, 0, 0, kind, None, "linear", None, stats, ["D#0"])]
+        run.stats = [StepStats(step=i, optimizer=0, d_real=9.0, d_fake=-9.0) for i in range(200)]
+        return run
+
+    assert [f.id for f in check.detect(run_with("bce_with_logits"))] == [check.ID]
+    assert check.detect(run_with("mse")) == []  # least squares: outputs are not probabilities

@@ -21,3 +21,18 @@ def test_found_first_with_the_bug():
 def test_silent_on_the_same_loop_without_the_bug():
     doc = train("", iterations=150, d_steps=1)
     assert check.ID not in ids(doc) + ids(doc, "warning"), doc.report()
+
+
+def _run(fake_spread):
+    from gandoctor.doctor.events import GENERATOR, Roles, RunEvents, StepStats
+
+    run = RunEvents(roles=Roles(units={"G#0": GENERATOR}, known=True))
+    run.stats = [StepStats(step=5 * i, optimizer=0, fake_diversity=v, real_diversity=1.0)
+                 for i, v in enumerate(fake_spread)]
+    return run
+
+
+def test_on_recorded_numbers_a_narrow_start_is_not_collapse():
+    assert check.detect(_run([0.02] * 12 + [0.8] * 40)) == []  # narrow only during the warm-up
+    found = check.detect(_run([0.02] * 12 + [0.8] * 20 + [0.03] * 20))  # spread, then collapsed
+    assert len(found) == 1 and found[0].step == 5 * 32
