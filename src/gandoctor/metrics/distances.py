@@ -32,15 +32,14 @@ def frechet_distance_of(features_a: np.ndarray, features_b: np.ndarray) -> float
 
 
 def kernel_inception_distance(
-    features_a: np.ndarray,
-    features_b: np.ndarray,
-    subsets: int = 100,
-    subset_size: int = 1000,
-    seed: int = 0,
+    features_a: np.ndarray, features_b: np.ndarray, subsets: int = 100, subset_size: int = 1000, seed: int = 0
 ) -> tuple[float, float]:
     """KID: unbiased MMD^2 with the cubic kernel (x.y/d + 1)^3, mean and std over random subsets.
 
     Same estimator as Binkowski et al. (2018) and torch-fidelity's defaults (100 subsets of 1,000).
+    The three kernel matrices are computed once and each subset indexes into them, which makes
+    100 subsets cost little more than one on a CPU. With n <= subset_size every subset is the whole
+    set and the std is 0.
     """
     a = np.asarray(features_a, dtype=np.float64)
     b = np.asarray(features_b, dtype=np.float64)
@@ -48,14 +47,13 @@ def kernel_inception_distance(
     if m < 2:
         raise ValueError("KID needs at least 2 samples on each side")
     d = a.shape[1]
+    k_aa, k_bb, k_ab = ((x @ y.T / d + 1) ** 3 for x, y in ((a, a), (b, b), (a, b)))
     rng = np.random.default_rng(seed)
     values = []
     for _ in range(subsets):
-        x = a[rng.choice(len(a), m, replace=False)]
-        y = b[rng.choice(len(b), m, replace=False)]
-        k_xx = (x @ x.T / d + 1) ** 3
-        k_yy = (y @ y.T / d + 1) ** 3
-        k_xy = (x @ y.T / d + 1) ** 3
+        i = rng.choice(len(a), m, replace=False)
+        j = rng.choice(len(b), m, replace=False)
+        k_xx, k_yy = k_aa[np.ix_(i, i)], k_bb[np.ix_(j, j)]
         off_diag = (k_xx.sum() - np.trace(k_xx) + k_yy.sum() - np.trace(k_yy)) / (m * (m - 1))
-        values.append(off_diag - 2 * k_xy.mean())
+        values.append(off_diag - 2 * k_ab[np.ix_(i, j)].mean())
     return float(np.mean(values)), float(np.std(values))
