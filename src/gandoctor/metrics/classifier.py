@@ -35,6 +35,8 @@ EPOCHS = 6
 BATCH_SIZE = 64
 HOLDOUT_FRACTION = 0.2
 SEED = 0
+MAX_TRAIN = 8000
+MAX_HOLDOUT = 2000
 
 
 class DigitNet(nn.Module):
@@ -106,10 +108,14 @@ def data_hash(images: torch.Tensor, labels: torch.Tensor) -> str:
 
 
 def split(n: int) -> tuple[torch.Tensor, torch.Tensor]:
-    """The fixed train / held-out index split used for training and for the reported accuracy."""
+    """The fixed train / held-out index split used for training and for the reported accuracy.
+
+    20% held out (at most 2,000) and at most 8,000 for training: enough for >97% on MNIST, and the
+    60,000-image training split then costs no more CPU than the 10,000-image test split.
+    """
     order = torch.randperm(n, generator=torch.Generator().manual_seed(SEED))
-    n_hold = int(n * HOLDOUT_FRACTION)
-    return order[n_hold:], order[:n_hold]
+    n_hold = min(int(n * HOLDOUT_FRACTION), MAX_HOLDOUT)
+    return order[n_hold : n_hold + MAX_TRAIN], order[:n_hold]
 
 
 def train_classifier(
