@@ -47,6 +47,9 @@ WORDS: dict[str, dict[str, str]] = {
             "This folder holds no run files "
             "(config.json, metrics.jsonl, eval.jsonl, findings.json, samples/)."
         ),
+        "error": "error",
+        "warning": "warning",
+        "info": "info",
         "lower_better": "lower is better",
         "higher_better": "higher is better",
     },
@@ -78,6 +81,9 @@ WORDS: dict[str, dict[str, str]] = {
         "evidence": "证据",
         "explained_by": "由此解释",
         "empty": "该目录中没有运行文件（config.json、metrics.jsonl、eval.jsonl、findings.json、samples/）。",
+        "error": "错误",
+        "warning": "警告",
+        "info": "提示",
         "lower_better": "越低越好",
         "higher_better": "越高越好",
     },
@@ -168,7 +174,7 @@ def _findings_section(run: RunFiles, w: dict[str, str], lang: str) -> str:
         severity = f.get("severity", "info")
         parts.append(
             f'<div class="finding {_esc(severity)}" id="finding-{number}">'
-            f'<div><span class="sev">#{number} {_esc(severity)}</span> <code>{_esc(f["id"])}</code> '
+            f'<div><span class="sev">#{number} {_esc(w.get(severity, severity))}</span> <code>{_esc(f["id"])}</code> '
             f'<span class="muted">{w["step"]} {_esc(f.get("step"))}'
             f"{where}</span></div>"
             f"<p><b>{_esc(summary)}</b></p>"
