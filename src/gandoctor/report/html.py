@@ -174,7 +174,8 @@ def _findings_section(run: RunFiles, w: dict[str, str], lang: str) -> str:
         severity = f.get("severity", "info")
         parts.append(
             f'<div class="finding {_esc(severity)}" id="finding-{number}">'
-            f'<div><span class="sev">#{number} {_esc(w.get(severity, severity))}</span> <code>{_esc(f["id"])}</code> '
+            f'<div><span class="sev">#{number} {_esc(w.get(severity, severity))}</span> '
+            f'<code>{_esc(f["id"])}</code> '
             f'<span class="muted">{w["step"]} {_esc(f.get("step"))}'
             f"{where}</span></div>"
             f"<p><b>{_esc(summary)}</b></p>"
