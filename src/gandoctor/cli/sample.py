@@ -26,28 +26,17 @@ def run(args: argparse.Namespace) -> int:
     import numpy as np
     import torch
 
-    from gandoctor.train.checkpoint import load_best, load_latest
-    from gandoctor.train.config import TrainConfig
     from gandoctor.train.device import pick_device
-    from gandoctor.train.models import build_models
-    from gandoctor.train.samples import to_uint8
+    from gandoctor.train.samples import load_generator, to_uint8
 
     run_dir = Path(args.run_dir)
     if not run_dir.is_dir():
         raise UsageError(f"run folder not found: {run_dir}")
     if args.n < 1:
         raise UsageError(f"-n must be at least 1, got {args.n}")
-    state = load_best(run_dir) if args.best else load_latest(run_dir)
-    if state is None:
-        which = "checkpoints/best.pt (was --eval-every set?)" if args.best else "checkpoint"
-        raise UsageError(f"no {which} in {run_dir}")
-    cfg = TrainConfig.from_dict(state["config"])
-    weights = state.get("G_ema", state["G"])
-    shape = _image_shape(state)
     device = pick_device(args.device)
-    G, _ = build_models(cfg, shape)
-    G.load_state_dict(weights)
-    G.to(device).eval()
+    G, cfg, step = load_generator(run_dir, best=args.best)
+    G.to(device)
     generator = torch.Generator(device=device).manual_seed(args.seed)
     chunks = []
     with torch.no_grad():
@@ -61,10 +50,6 @@ def run(args: argparse.Namespace) -> int:
         np.savez_compressed(output, images=images)
     except OSError as exc:
         raise UsageError(f"cannot write {output}: {exc.strerror}") from None
-    print(f"wrote {len(images)} images {images.shape[1:]} from step {state['step']} to {output}")
+    print(f"wrote {len(images)} images {images.shape[1:]} from step {step} to {output}")
     return 0
 
-
-def _image_shape(state: dict) -> tuple[int, int, int]:
-    """(C, H, W) of the run's images, as the trainer recorded them."""
-    return tuple(int(v) for v in state["image_shape"])

@@ -54,6 +54,7 @@ class TrainResult:
     interrupted: bool = False
     last: dict = field(default_factory=dict)  # the last metrics.jsonl line
     findings: dict | None = None  # the doctor's to_json(), when it ran
+    doctor_report: str = ""  # the doctor's text report, when it ran
     non_finite_step: int | None = None  # training stopped here because a loss became NaN or Inf
     lr_at_stop: tuple[float, float] = (0.0, 0.0)  # (lr_g, lr_d) in use when it did
 
@@ -298,6 +299,7 @@ def _train(
                     break
         if doctor is not None and hasattr(doctor, "to_json"):
             result.findings = distributed.gather_findings(doctor.to_json())  # rank 0 gets all ranks'
+            result.doctor_report = doctor.report() if hasattr(doctor, "report") else ""
         if result.findings is not None and dist.is_main:
             (run_dir / "findings.json").write_text(json.dumps(result.findings, indent=2) + "\n")
     finally:

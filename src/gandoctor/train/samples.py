@@ -9,6 +9,24 @@ import numpy as np
 import torch
 from torchvision.utils import save_image
 
+from gandoctor.errors import UsageError
+from gandoctor.train.checkpoint import load_best, load_latest
+from gandoctor.train.config import TrainConfig
+from gandoctor.train.models import build_models
+
+
+def load_generator(run_dir: Path, best: bool = False) -> tuple[torch.nn.Module, TrainConfig, int]:
+    """The run's generator (its EMA copy if kept) from the last checkpoint or best.pt, in eval mode."""
+    state = load_best(run_dir) if best else load_latest(run_dir)
+    if state is None:
+        which = "checkpoints/best.pt (was --eval-every set?)" if best else "checkpoint"
+        raise UsageError(f"no {which} in {run_dir}")
+    cfg = TrainConfig.from_dict(state["config"])
+    shape = tuple(int(v) for v in state["image_shape"])
+    G, _ = build_models(cfg, shape)
+    G.load_state_dict(state.get("G_ema", state["G"]))
+    return G.eval(), cfg, int(state["step"])
+
 
 def save_grid(images: torch.Tensor, path: Path) -> None:
     """Save a batch in [-1, 1] as one PNG grid (8 per row)."""
