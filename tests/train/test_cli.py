@@ -1,0 +1,80 @@
+"""The command line: bad input gives one line and exit code 2; `sample` writes uint8 N x C x H x W."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from gandoctor.cli import main
+from gandoctor.train.loop import train
+
+from .conftest import quick_config
+
+BAD_TRAIN_ARGS = [
+    (["--bogus"], "unrecognized arguments"),
+    (["--model", "resnet"], "unknown --model 'resnet'"),
+    (["--loss", "wgan"], "unknown --loss 'wgan'"),
+    (["--bug", "typo"], "unknown --bug 'typo'"),
+    (["--data", "/no/such/folder"], "not 'digits', 'mnist', 'mnist:DIR' or an existing folder"),
+    (["--data", "mnist:/no/such/folder"], "MNIST folder not found"),
+    (["--steps", "0"], "--steps must be at least 1"),
+    (["--steps", "ten"], "invalid int value"),
+    (["--model", "dcgan", "--image-size", "48"], "supports --image-size 28, 32 or 64"),
+    (["--batch-size", "5000"], "larger than the dataset"),
+    (["--device", "cuda:7"], "--device cuda:7"),
+    (["--resume", "/no/such/run"], "no config.json there"),
+]
+
+
+def exit_code(argv: list[str]) -> int:
+    """main()'s return value, or the code of the SystemExit argparse raises for malformed options."""
+    try:
+        return main(argv)
+    except SystemExit as exc:
+        return int(exc.code)
+
+
+@pytest.mark.parametrize(("args", "message"), BAD_TRAIN_ARGS)
+def test_bad_train_input_is_one_line_and_exit_2(tmp_path, capsys, args, message):
+    assert exit_code(["train", "--run-dir", str(tmp_path / "run"), "--quiet", *args]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and message in err[0], err
+    assert not (tmp_path / "run" / "checkpoints").exists()
+
+
+def test_empty_and_unreadable_data_folders(tmp_path, capsys):
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    assert main(["train", "--data", str(empty), "--run-dir", str(tmp_path / "r1")]) == 2
+    broken = tmp_path / "broken"
+    broken.mkdir()
+    (broken / "a.jpg").write_bytes(b"\x00" * 10)
+    (broken / "b.png").write_bytes(b"")
+    assert main(["train", "--data", str(broken), "--run-dir", str(tmp_path / "r2")]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 2 and "no images" in err[0] and "none of the 2 image files" in err[1]
+
+
+def test_existing_run_is_not_overwritten_without_asking(tmp_path, capsys):
+    train(quick_config(tmp_path, steps=2))
+    assert main(["train", "--run-dir", str(tmp_path), "--steps", "2", "--quiet"]) == 2
+    assert "already holds a run" in capsys.readouterr().err
+    assert main(["train", "--run-dir", str(tmp_path), "--steps", "3", "--quiet", "--overwrite",
+                 "--no-doctor"]) == 0
+
+
+def test_sample_writes_uint8_images_from_the_ema_generator(tmp_path, capsys):
+    train(quick_config(tmp_path / "run", steps=5, ema=0.9, ckpt_every=5))
+    out = tmp_path / "samples.npz"
+    assert main(["sample", str(tmp_path / "run"), "-n", "300", "-o", str(out)]) == 0
+    images = np.load(out)["images"]
+    assert images.dtype == np.uint8 and images.shape == (300, 1, 8, 8)
+    assert images.std() > 0  # real generator output, not a constant
+    capsys.readouterr()
+    assert main(["sample", str(tmp_path / "run"), "--best", "-o", str(out)]) == 2  # no --eval-every
+    assert main(["sample", str(tmp_path / "nothing"), "-o", str(out)]) == 2
+    (tmp_path / "no_ckpt").mkdir()
+    assert main(["sample", str(tmp_path / "no_ckpt"), "-o", str(out)]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 3 and "best.pt" in err[0] and "not found" in err[1] and "no checkpoint" in err[2]
+
