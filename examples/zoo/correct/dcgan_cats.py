@@ -1,5 +1,6 @@
 """DCGAN on cat faces (32x32 on the CPU), the way the PyTorch tutorial does it."""
 # doctor: needs cats64
+# doctor: max-steps 160
 from pathlib import Path
 
 import torch
