@@ -32,7 +32,7 @@ INIT_INPLACE = {"normal_", "uniform_", "fill_", "zero_", "copy_", "kaiming_unifo
                 "xavier_uniform_", "xavier_normal_", "trunc_normal_", "orthogonal_", "mul_", "div_"}
 SHAPE = {"view", "reshape", "squeeze", "unsqueeze", "flatten", "__getitem__", "contiguous", "to", "float",
          "double", "half", "cuda", "cpu", "permute", "transpose", "expand", "view_as", "reshape_as", "t",
-         "clone", "type"}
+         "clone", "type", "detach"}  # detach cuts the gradient, not what the values are
 SOFT = {"batch_norm", "instance_norm", "layer_norm", "group_norm", "dropout", "dropout2d", "dropout1d",
         "alpha_dropout", "feature_alpha_dropout"}
 AFFINE = {"linear", "conv1d", "conv2d", "conv3d", "conv_transpose1d", "conv_transpose2d", "conv_transpose3d",
