@@ -37,7 +37,8 @@ TEXT = {
 
 GROWTH = 1000.0  # a finite blow-up: this many times the first steps' typical size ...
 FLOOR = 100.0  # ... and at least this large in absolute terms
-NAN_GROWTH = 10.0  # a NaN counts as a blow-up when the series had already grown this much
+NAN_GROWTH = 100.0  # a NaN counts as a blow-up when the series had already grown this much (a log loss
+# that climbs from 0.7 to 15 as D wins, then hits log(0), is non-finite-loss, not a step size problem)
 BASELINE_STEPS = 3
 
 

@@ -86,10 +86,10 @@ def detect(run: RunEvents) -> list[Finding]:
 
 
 def _backward_location(run: RunEvents, optimizer: int) -> Location | None:
-    """Where the loss that this optimizer applies is backpropagated (seen during the probe)."""
+    """Where the loss that this optimizer applies is computed (else backpropagated), seen in the probe."""
     for s in run.steps_of(optimizer):
         for index in s.sources:
             b = run.backward(index)
-            if b is not None and b.location is not None:
-                return b.location
+            if b is not None and (b.root_location or b.location) is not None:
+                return b.root_location or b.location
     return None
