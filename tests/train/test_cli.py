@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import numpy as np
 import pytest
 
@@ -78,3 +80,12 @@ def test_sample_writes_uint8_images_from_the_ema_generator(tmp_path, capsys):
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 3 and "best.pt" in err[0] and "not found" in err[1] and "no checkpoint" in err[2]
 
+
+
+def test_eval_every_writes_eval_jsonl_and_best_checkpoint(tmp_path):
+    train(quick_config(tmp_path / "run", steps=20, eval_every=10))
+    rows = [json.loads(line) for line in (tmp_path / "run" / "eval.jsonl").read_text().splitlines()]
+    assert [r["step"] for r in rows] == [10, 20] and all(r["fd"] > 0 for r in rows)
+    out = tmp_path / "best.npz"
+    assert main(["sample", str(tmp_path / "run"), "--best", "-n", "4", "-o", str(out)]) == 0
+    assert np.load(out)["images"].shape == (4, 1, 8, 8)
