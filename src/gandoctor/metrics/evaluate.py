@@ -35,14 +35,7 @@ class EvalResult:
     values: dict[str, float]
     primary: str
     lower_is_better: bool
-    extra: dict[str, str] = field(default_factory=dict)
-
-    def better_than(self, other_value: float | None) -> bool:
-        """Is this result's primary value better than a previous best (None: no previous best)?"""
-        value = self.values[self.primary]
-        if other_value is None:
-            return True
-        return value < other_value if self.lower_is_better else value > other_value
+    extra: dict[str, str] = field(default_factory=dict)  # e.g. which Inception weights were used
 
 
 @torch.no_grad()
@@ -127,11 +120,22 @@ def fid_kid(fake_features: np.ndarray, real_features: np.ndarray) -> dict[str, f
     return {"fid": fid, "kid": kid, "kid_std": kid_std}
 
 
+_INCEPTIONS: dict[tuple[str, str], InceptionFeatures] = {}
+
+
+def _inception_for(weights: Path, device: str | torch.device) -> InceptionFeatures:
+    """One loaded network per (file, device) per process: periodic evaluations reuse it."""
+    key = (str(weights.resolve()), str(device))
+    if key not in _INCEPTIONS:
+        _INCEPTIONS[key] = load_inception(weights, device)
+    return _INCEPTIONS[key]
+
+
 def evaluate_folder(
     fake: torch.Tensor, folder: Path, n: int, device: str | torch.device, weights: str | None
 ) -> EvalResult:
     weights_path = find_weights(weights)
-    inception = load_inception(weights_path, device)
+    inception = _inception_for(weights_path, device)
     real = real_inception_features(folder, n, inception, weights_path)
     values = fid_kid(inception_features(inception, fake), real)
     return EvalResult(
