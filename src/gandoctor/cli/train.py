@@ -57,6 +57,8 @@ def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
     a("--threads", type=int, help="CPU threads (default: 1 for the MLP, torch's default for the DCGAN)")
     a("--sync-bn", action="store_true", default=None,
       help="under torchrun: SyncBatchNorm, batch statistics over all processes")
+    a("--compile", action="store_true", default=None,
+      help="torch.compile G and D (slow start; for long GPU runs; needs --no-doctor)")
     a("--on-nan", choices=["stop", "rollback"], help="on a NaN/Inf loss: stop (default), or roll back to "
       "the last good checkpoint with half the learning rates")
     a("--bug", help=f"reproduce a founding mistake: {', '.join(BUGS)}")

@@ -51,6 +51,7 @@ class TrainConfig:
     keep: int = 3
     device: str = "auto"
     sync_bn: bool = False  # under torchrun: BatchNorm statistics over the global batch
+    compile: bool = False  # torch.compile the networks (not with wgan-gp: no double backward)
     on_nan: str = "stop"  # stop | rollback (to the last good checkpoint, learning rates halved)
     threads: int = 0  # CPU threads; 0 = auto (1 for the MLP, whose matrices are too small to split)
     bug: str = ""  # one of BUGS to reproduce a founding mistake, "" = none
@@ -71,6 +72,10 @@ class TrainConfig:
                 raise UsageError(f"--{name.replace('_', '-')} must be at least 1, got {getattr(self, name)}")
         if self.model == "dcgan" and self.image_size not in (0, 28, 32, 64):
             raise UsageError(f"--model dcgan supports --image-size 28, 32 or 64, got {self.image_size}")
+        if self.compile and self.doctor:
+            raise UsageError("--compile needs --no-doctor: torch.compile cannot trace the doctor's hooks")
+        if self.compile and self.loss == "wgan-gp":
+            raise UsageError("--compile does not work with --loss wgan-gp (no double backward when compiled)")
         if self.on_nan not in ON_NAN:
             raise UsageError(f"unknown --on-nan {self.on_nan!r}; choose from {', '.join(ON_NAN)}")
         if self.threads < 0:

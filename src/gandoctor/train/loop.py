@@ -193,6 +193,8 @@ def _train(
     # The modules the step runs: DDP around G and D under torchrun, G and D themselves otherwise.
     # G and D stay unwrapped for state_dict, sampling and the doctor (DDP shares their parameters).
     G_train, D_train = distributed.wrap(G, dist, cfg.sync_bn), distributed.wrap(D, dist, cfg.sync_bn)
+    if cfg.compile:  # optional: a slow first step (compiling), then faster steps on long runs
+        G_train, D_train = torch.compile(G_train), torch.compile(D_train)
     evaluate = _find_evaluator() if cfg.eval_every else None
     stop_requested = _install_sigint_handler()
     metrics_file = open(run_dir / "metrics.jsonl" if dist.is_main else os.devnull, "a")  # noqa: SIM115 (closed in finally)
