@@ -63,3 +63,45 @@ def test_usage_errors_are_one_line_exit_2(tmp_path: Path):
     assert result.stderr.strip().count("\n") == 0 and "script not found" in result.stderr
     result = _gandoctor("--max-steps", "-1", "x.py", cwd=tmp_path)
     assert result.returncode == 2 and "max-steps" in result.stderr
+
+
+ZOO = Path(__file__).resolve().parents[2] / "examples" / "zoo"
+
+
+def test_run_writes_run_dir_and_report(tmp_path: Path):
+    """A real zoo script (noise drawn once): findings.json, metrics.jsonl from the doctor's stats, report."""
+    script = ZOO / "buggy" / "mog_fixed_noise.py"
+    result = _gandoctor("--max-steps", "40", str(script), cwd=tmp_path)
+    assert result.returncode == 1, result.stdout + result.stderr
+    run_dir = tmp_path / "runs" / "doctor-mog_fixed_noise"
+    assert f"report: {Path('runs') / 'doctor-mog_fixed_noise' / 'report.html'}" in result.stdout
+    findings = json.loads((run_dir / "findings.json").read_text())
+    assert findings["findings"][0]["id"] == "generator-input-constant" and findings["steps"] == 40
+    rows = [json.loads(line) for line in (run_dir / "metrics.jsonl").read_text().splitlines()]
+    assert [r["step"] for r in rows] == list(range(1, 21))  # one line per generator step
+    assert all({"d_loss", "g_loss"} <= set(r) for r in rows)
+    after_probe = rows[2:]  # D's outputs are watched once the probe has found D
+    assert all(0.0 < r["d_real"] < 1.0 and 0.0 < r["d_fake"] < 1.0 for r in after_probe)  # probabilities
+    assert sum("g_grad_norm" in r for r in rows) >= 4
+    assert rows[0]["data_min"] < -1.5 and rows[0]["data_max"] > 1.5  # the ring has radius 2
+    html = (run_dir / "report.html").read_text()
+    assert "generator-input-constant" in html and (run_dir / "plots" / "losses.png").is_file()
+
+
+def test_report_failure_is_one_warning_and_keeps_the_exit_code(tmp_path: Path):
+    script = ZOO / "correct" / "lsgan_mog.py"
+    (tmp_path / "out" / "findings.json").mkdir(parents=True)  # a folder where the file must go
+    result = _gandoctor("--max-steps", "8", "--run-dir", "out", str(script), cwd=tmp_path)
+    assert result.returncode == 0, result.stdout + result.stderr
+    warnings = [line for line in result.stderr.splitlines() if line.startswith("warning: could not write")]
+    assert len(warnings) == 1 and "report:" not in result.stdout
+    result = _gandoctor("--max-steps", "8", "--no-report", str(script), cwd=tmp_path)
+    assert result.returncode == 0 and not (tmp_path / "runs").exists()
+
+
+def test_run_dir_of_a_training_run_is_refused(tmp_path: Path):
+    (tmp_path / "trained" / "config.json").parent.mkdir()
+    (tmp_path / "trained" / "config.json").write_text("{}")
+    result = _gandoctor("--run-dir", "trained", str(ZOO / "correct" / "lsgan_mog.py"), cwd=tmp_path)
+    assert result.returncode == 2 and "config.json" in result.stderr
+    assert result.stderr.strip().count("\n") == 0
