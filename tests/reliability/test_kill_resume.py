@@ -27,14 +27,22 @@ def _rows(run_dir: Path) -> list[dict]:
     return [json.loads(line) for line in (run_dir / "metrics.jsonl").read_text().splitlines()]
 
 
-def _start_and_kill(run_dir: Path, delay: float) -> int:
-    """Start a real training process, wait for its first checkpoint, SIGKILL it ``delay`` s later."""
+def _start_and_kill(run_dir: Path, rng: random.Random) -> int:
+    """Start a real training process and SIGKILL it at a random moment after a random checkpoint.
+
+    The moment is tied to progress (a checkpoint step between the first one and mid-run, then up to
+    30 ms more), not to wall time, so a fast or a loaded machine kills it mid-run all the same.
+    """
+    target = rng.randrange(CKPT_EVERY, STEPS // 2, CKPT_EVERY)
     proc = subprocess.Popen([sys.executable, "-m", "gandoctor", *ARGS, "--run-dir", str(run_dir)],
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)  # fmt: skip
     deadline = time.monotonic() + 120
-    while not step_checkpoints(run_dir) and proc.poll() is None and time.monotonic() < deadline:
-        time.sleep(0.02)
-    time.sleep(delay)
+    while proc.poll() is None and time.monotonic() < deadline:
+        newest = step_checkpoints(run_dir)
+        if newest and int(newest[0].stem.split("_")[1]) >= target:
+            break
+        time.sleep(0.005)
+    time.sleep(rng.uniform(0.0, 0.03))
     proc.kill()
     _, stderr = proc.communicate()
     assert proc.returncode == -9, f"training ended before the kill (rc {proc.returncode}): {stderr[-2000:]}"
@@ -51,7 +59,7 @@ def uninterrupted(tmp_path_factory) -> list[dict]:
 @pytest.mark.slow
 def test_kill_9_then_resume_reaches_the_end_like_an_uninterrupted_run(tmp_path: Path, uninterrupted) -> None:
     run_dir = tmp_path / "run"
-    last_logged = _start_and_kill(run_dir, delay=random.Random().uniform(0.0, 1.0))
+    last_logged = _start_and_kill(run_dir, random.Random())
 
     # Every checkpoint left behind loads, and at most one interval of work is lost.
     saved = [torch.load(p, weights_only=True)["step"] for p in step_checkpoints(run_dir)]
