@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import sys
+import weakref
 from typing import Any
 
 import torch
@@ -44,6 +45,7 @@ LOSSES = {"binary_cross_entropy": "bce", "binary_cross_entropy_with_logits": "bc
           "mse_loss": "mse", "log": "log", "log1p": "log", "softplus": "softplus"}
 NEGATE = {"neg", "__neg__", "__rsub__", "rsub"}
 ADD = {"add", "__add__", "__radd__", "add_", "__iadd__", "sub", "__sub__"}
+MIX = {"cat", "concat", "concatenate", "stack", "hstack", "vstack", "column_stack"} | ADD
 _OWN_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 _OVERRIDES = os.path.join("torch", "overrides.py")
 
@@ -58,6 +60,21 @@ def _name(func: Any) -> str:
 
 def _is_tensor(x: Any) -> bool:
     return isinstance(x, torch.Tensor)
+
+
+def _parts(acts: list[torch.Tensor], tags: list[Tag | None]) -> tuple[tuple[weakref.ref | None, Tag], ...]:
+    """The sources of a cat/stack/add, flattened through nested mixes (see ``Tag.parts``)."""
+    parts: list[tuple[weakref.ref | None, Tag]] = []
+    for act, tag in zip(acts, tags, strict=True):
+        if tag is not None and tag.parts:
+            parts.extend(tag.parts)
+            continue
+        try:
+            ref: weakref.ref | None = weakref.ref(act)
+        except TypeError:  # a tensor subclass that cannot be weakly referenced
+            ref = None
+        parts.append((ref, tag or Tag()))
+    return tuple(parts)
 
 
 class ProbeMode(TorchFunctionMode):
@@ -182,7 +199,7 @@ class ProbeMode(TorchFunctionMode):
         elif name in SHAPE or name in SOFT or (scalar_shift and first is not None):
             base = first or Tag()
             tag = Tag(units, noise, base.producer, base.producer_params, base.location or made_at, base.inner,
-                      base.loss_call, fetched_at=base.fetched_at)
+                      base.loss_call, fetched_at=base.fetched_at, parts=base.parts)
         elif name in ADD and params and first is not None and first.producer in AFFINE:
             # x @ W + b: still the affine op's output, with its bias
             tag = Tag(units, noise, first.producer, first.producer_params + tuple(params), made_at)
@@ -197,6 +214,8 @@ class ProbeMode(TorchFunctionMode):
             tag = Tag(units, noise, first.producer, (), loc, loss_call=first.loss_call)
         elif name in ("mean", "sum") and first is not None and first.loss_call is not None:
             tag = Tag(units, noise, first.producer, (), loc, loss_call=first.loss_call)
+        elif name in MIX and not params and len(acts) > 1:
+            tag = Tag(units, noise, name, (), made_at, parts=_parts(acts, acts_tags))
         else:
             tag = Tag(units, noise, name, tuple(params), made_at, loss_call=loss_index)
         many = out if isinstance(out, (tuple, list)) else []
@@ -242,23 +261,30 @@ class ProbeMode(TorchFunctionMode):
         return True
 
     def _entries(self, name: str, params: list[int], acts: list, tags: list, loc) -> None:
-        rec = self.rec
-        for unit in sorted({rec.unit_of(k) for k in params}):
+        for unit in sorted({self.rec.unit_of(k) for k in params}):
             for act, tag in zip(acts, tags, strict=True):
-                units = tag.units if tag else frozenset()
-                if unit in units:
+                if tag is None or unit not in tag.units:
+                    self._entry(unit, act, tag, loc)
                     continue
-                origin = sorted(units)
-                noise = bool(tag and tag.noise)
-                key = ("entry", unit, tuple(origin), noise, loc, rec.step)
-                if key in self._seen:
-                    continue
-                self._seen.add(key)
-                rec.run.entries.append(
-                    EntryEvent(rec.next_seq(), rec.step, unit, origin, noise, stats_of(act), loc,
-                               tag.location if tag else None, tag.producer if tag else "",
-                               tag.fetched_at if tag else None)
-                )
+                # the unit's own tensors, maybe mixed with an input that enters it here
+                for ref, part in tag.parts:
+                    if unit not in part.units:
+                        source = ref() if ref is not None else None
+                        self._entry(unit, act if source is None else source, part, loc)
+
+    def _entry(self, unit: str, act: torch.Tensor, tag: Tag | None, loc) -> None:
+        rec = self.rec
+        origin = sorted(tag.units) if tag else []
+        noise = bool(tag and tag.noise)
+        key = ("entry", unit, tuple(origin), noise, loc, rec.step)
+        if key in self._seen:
+            return
+        self._seen.add(key)
+        rec.run.entries.append(
+            EntryEvent(rec.next_seq(), rec.step, unit, origin, noise, stats_of(act), loc,
+                       tag.location if tag else None, tag.producer if tag else "",
+                       tag.fetched_at if tag else None)
+        )
 
     def _affine_chain(self, name: str, params: list[int], first: Tag, loc) -> None:
         rec = self.rec

@@ -8,6 +8,7 @@ and turns any failure inside a hook into a ``DoctorErrorEvent`` instead of an ex
 from __future__ import annotations
 
 import contextlib
+import time
 import weakref
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -46,6 +47,10 @@ class Tag:
     loss_call: int | None = None  # index of the LossCallEvent that produced it
     param_alias: int | None = None  # for p.data: the key of p
     fetched_at: Location | None = None  # the user line running when this tensor object was made
+    # for cat/stack/add of several tensors with no parameter involved: each source (weakly) with its tag,
+    # so that a unit consuming its own tensors mixed with an input (a conditional G's cat([z, embed(y)]))
+    # is still seen to consume that input
+    parts: tuple[tuple[weakref.ref | None, Tag], ...] = ()
 
 
 @dataclass
@@ -86,6 +91,8 @@ class Recorder:
         self.named_roles: dict[int, str] = {}  # param key -> role, from watch(generator=, discriminator=)
         self.on_probe_end: list[Callable[[], None]] = []
         self.on_param: list[Callable[[torch.Tensor, int], None]] = []
+        # benchmarks set this to 0.0: wall seconds spent in the doctor's hook code after the probe
+        self.hook_seconds: float | None = None
 
     # --- bookkeeping --------------------------------------------------------------------------
     def next_seq(self) -> int:
@@ -94,6 +101,15 @@ class Recorder:
 
     def guard(self, where: str, fn: Callable[..., Any], *args: Any) -> Any:
         """Run a piece of the doctor; a failure becomes an event, never the script's exception."""
+        if self.hook_seconds is not None and not self.probe:
+            start = time.perf_counter()
+            try:
+                return self._guarded(where, fn, *args)
+            finally:
+                self.hook_seconds += time.perf_counter() - start
+        return self._guarded(where, fn, *args)
+
+    def _guarded(self, where: str, fn: Callable[..., Any], *args: Any) -> Any:
         try:
             return fn(*args)
         except StopTraining:
