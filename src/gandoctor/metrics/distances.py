@@ -18,11 +18,14 @@ def fit_gaussian(features: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 def frechet_distance(mu1: np.ndarray, sigma1: np.ndarray, mu2: np.ndarray, sigma2: np.ndarray) -> float:
     """||mu1 - mu2||^2 + tr(S1 + S2 - 2 (S1 S2)^(1/2)).
 
-    tr((S1 S2)^(1/2)) is the sum of the square roots of the eigenvalues of S1 S2, which are real
-    and non-negative for covariance matrices; tiny negative round-off is clipped to zero.
+    tr((S1 S2)^(1/2)) is the sum of the square roots of the eigenvalues of S1 S2, which equal those
+    of the symmetric matrix S1^(1/2) S2 S1^(1/2): a symmetric eigensolver then gives real values
+    (no complex round-off to discard, unlike sqrtm of the non-symmetric S1 S2); below zero is clipped.
     """
     diff = mu1 - mu2
-    eigenvalues = np.linalg.eigvals(sigma1 @ sigma2).real.clip(min=0.0)
+    values, vectors = np.linalg.eigh(sigma1)
+    root1 = (vectors * np.sqrt(values.clip(min=0.0))) @ vectors.T
+    eigenvalues = np.linalg.eigvalsh(root1 @ sigma2 @ root1).clip(min=0.0)
     trace_sqrt = np.sqrt(eigenvalues).sum()
     return float(diff @ diff + np.trace(sigma1) + np.trace(sigma2) - 2.0 * trace_sqrt)
 
