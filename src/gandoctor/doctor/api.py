@@ -97,7 +97,7 @@ class Doctor:
         self._pop_mode()
         self._remove_modules()
         roles = roles_module.infer(self.rec.run, self.rec.named_roles)
-        self.stats.watch_modules(roles.units)
+        self.stats.watch(roles)
 
     def _pop_mode(self) -> None:
         if self._mode is None or not self._mode_on_stack:

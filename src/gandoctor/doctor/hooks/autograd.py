@@ -94,7 +94,7 @@ class GradTracker:
         if not rec.probe:
             self.current = None
             if root.numel() == 1:
-                self.on_loss(root.detach())
+                self.on_loss(root)
             return
         self.watch_all()
         loss = float(root.detach().float().sum()) if root.numel() == 1 else None
@@ -104,7 +104,7 @@ class GradTracker:
         rec.run.backwards.append(event)
         self.current = event
         if root.numel() == 1:
-            self.on_loss(root.detach())
+            self.on_loss(root)
 
 
 def install(rec: Recorder, tracker: GradTracker) -> Callable[[], None]:

@@ -13,7 +13,7 @@ from collections.abc import Callable
 import torch
 from torch.optim.optimizer import register_optimizer_step_post_hook, register_optimizer_step_pre_hook
 
-from gandoctor.doctor.events import StepEvent
+from gandoctor.doctor.events import Location, StepEvent
 from gandoctor.doctor.hooks.autograd import GradTracker
 from gandoctor.doctor.hooks.locations import user_location
 from gandoctor.doctor.hooks.recorder import Recorder, StopTraining
@@ -35,6 +35,7 @@ def install(rec: Recorder, grads: GradTracker, stats: StepStatsCollector) -> Cal
         rec.guard("optimizer init", rec.add_optimizer, self, user_location())
 
     pending: dict[int, tuple] = {}
+    step_lines: dict[int, Location | None] = {}  # optimizer index -> the line of its step() in the probe
 
     def pre(opt: torch.optim.Optimizer, args: tuple, kwargs: dict) -> None:
         rec.in_optimizer_step = True
@@ -72,12 +73,13 @@ def install(rec: Recorder, grads: GradTracker, stats: StepStatsCollector) -> Cal
         if info is None:
             return
         index, n, none = info[0], info[1], info[2]
-        loc = user_location()
-        if len(info) == 3:
+        if len(info) == 3:  # after the probe: the line seen for this optimizer then (no stack walk)
+            loc = step_lines.get(index)
             rec.run.steps_taken.append(StepEvent(rec.next_seq(), rec.step, index, n, none, loc, probe=False))
             stats.after_step(index)
             return
         _, _, _, zero, norm, sources, stale, checksum = info
+        loc = step_lines[index] = user_location()
         changed = _param_checksum(rec.optimizer_params(opt)) != checksum
         rec.run.steps_taken.append(
             StepEvent(rec.next_seq(), rec.step, index, n, none, loc, True, zero, norm, changed, sources,
