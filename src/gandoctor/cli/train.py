@@ -15,7 +15,7 @@ from pathlib import Path
 from gandoctor.errors import UsageError
 
 CHANGEABLE_ON_RESUME = {"steps", "device", "quiet", "log_every", "sample_every", "ckpt_every", "eval_every",
-                        "keep", "doctor", "tensorboard", "threads", "on_nan"}
+                        "keep", "doctor", "tensorboard", "threads", "on_nan", "report", "amp"}
 
 
 def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
@@ -59,12 +59,18 @@ def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
       help="under torchrun: SyncBatchNorm, batch statistics over all processes")
     a("--compile", action="store_true", default=None,
       help="torch.compile G and D (slow start; for long GPU runs; needs --no-doctor)")
+    a("--amp", choices=["auto", "on", "off"],
+      help="bf16 autocast for the forward passes (default auto: on for CUDA, off on the CPU)")
+    a("--channels-last", choices=["auto", "on", "off"],
+      help="NHWC memory format for the DCGAN (default auto: on for CUDA)")
     a("--on-nan", choices=["stop", "rollback"], help="on a NaN/Inf loss: stop (default), or roll back to "
       "the last good checkpoint with half the learning rates")
     a("--bug", help=f"reproduce a founding mistake: {', '.join(BUGS)}")
     a("--no-doctor", dest="doctor", action="store_false", default=None, help="do not attach the doctor")
     a("--quiet", action="store_true", default=None, help="no progress bar or messages")
     a("--tensorboard", action="store_true", default=None, help="also write TensorBoard logs")
+    a("--no-report", dest="report", action="store_false", default=None,
+      help="do not write the HTML report at the end (gandoctor report RUN_DIR writes it later)")
     a("--resume", metavar="RUN_DIR", help="continue the run in RUN_DIR exactly where it stopped")
     a("--overwrite", action="store_true", help="replace an existing run in the run folder")
     return p

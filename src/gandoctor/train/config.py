@@ -15,6 +15,7 @@ from gandoctor.train.bugs import BUGS
 MODELS = ("mlp", "dcgan")
 LOSSES = ("bce", "hinge", "lsgan", "wgan-gp")
 ON_NAN = ("stop", "rollback")
+SWITCH = ("auto", "on", "off")
 
 
 @dataclass
@@ -52,12 +53,15 @@ class TrainConfig:
     device: str = "auto"
     sync_bn: bool = False  # under torchrun: BatchNorm statistics over the global batch
     compile: bool = False  # torch.compile the networks (not with wgan-gp: no double backward)
+    amp: str = "auto"  # bf16 autocast: auto (on for CUDA) | on | off
+    channels_last: str = "auto"  # NHWC memory format for the DCGAN: auto (on for CUDA) | on | off
     on_nan: str = "stop"  # stop | rollback (to the last good checkpoint, learning rates halved)
     threads: int = 0  # CPU threads; 0 = auto (1 for the MLP, whose matrices are too small to split)
     bug: str = ""  # one of BUGS to reproduce a founding mistake, "" = none
     doctor: bool = True
     quiet: bool = False
     tensorboard: bool = False
+    report: bool = True  # write report.html / report.zh.html at the end of the run
 
     def validate(self) -> None:
         """Reject values that would crash later with an unreadable traceback."""
@@ -76,6 +80,10 @@ class TrainConfig:
             raise UsageError("--compile needs --no-doctor: torch.compile cannot trace the doctor's hooks")
         if self.compile and self.loss == "wgan-gp":
             raise UsageError("--compile does not work with --loss wgan-gp (no double backward when compiled)")
+        for name in ("amp", "channels_last"):
+            value = getattr(self, name)
+            if value not in SWITCH:
+                raise UsageError(f"--{name.replace('_', '-')} must be auto, on or off, got {value!r}")
         if self.on_nan not in ON_NAN:
             raise UsageError(f"unknown --on-nan {self.on_nan!r}; choose from {', '.join(ON_NAN)}")
         if self.threads < 0:
