@@ -19,6 +19,7 @@ from gandoctor.doctor.hooks.recorder import Recorder
 
 FLUSH_EVERY = 20
 SAMPLE_EVERY = 5
+REAL_DIVERSITY_SAMPLES = 20  # the real batches' spread is measured this many times, then known
 BCE_NODES = {"BinaryCrossEntropyWithLogitsBackward0", "BinaryCrossEntropyBackward0"}
 GRAPH_NODES = 8  # how far from the loss to look for them (loss = bce(real) + bce(fake) is 3 nodes)
 _FIELDS = ("loss", "grad_norm", "d_real", "d_fake", "noise_fingerprint", "real_fingerprint",
@@ -159,7 +160,8 @@ class StepStatsCollector:
             self._real_calls += 1
             if self._real_calls % SAMPLE_EVERY == 1:
                 self.current["real_fingerprint"] = x.detach().sum(dtype=torch.float32)
-                self.current["real_diversity"] = _diversity(x)
+                if self._real_calls <= SAMPLE_EVERY * REAL_DIVERSITY_SAMPLES:  # the data's spread is fixed
+                    self.current["real_diversity"] = _diversity(x)
 
     def remove(self) -> None:
         for h in self._handles:
