@@ -34,6 +34,7 @@ def run(args: argparse.Namespace) -> int:
     print(f"      D loss {good.last['d_loss']:.3f}, G loss {good.last['g_loss']:.3f} at step {good.step}")
     print(f"      sample grids: {', '.join(str(g) for g in grids)}")
     print(f"      loss curves:  {good.run_dir / 'loss.png'}")
+    print(f"      report:       {good.run_dir / 'report.html'} (Chinese: report.zh.html)")
 
     print(f"\n[2/2] the same GAN with report 1's bug (--bug detach-generator), {args.bug_steps} steps, "
           "doctor attached ...")
@@ -42,9 +43,7 @@ def run(args: argparse.Namespace) -> int:
                             quiet=True), overwrite=True)
     print(f"      D loss {bad.last['d_loss']:.4f} (toward 0), G loss {bad.last['g_loss']:.2f} (rising), "
           f"G gradient norm {bad.last['g_grad_norm']:.1f}")
-    if bad.findings is None:
-        print("      (the doctor is not available in this installation; nothing to diagnose)")
-    else:
-        print(bad.doctor_report.rstrip() or f"      findings: {bad.findings.get('findings')}")
-        print(f"      findings JSON: {bad.run_dir / 'findings.json'}")
+    print(bad.doctor_report.rstrip())
+    print(f"      findings JSON: {bad.run_dir / 'findings.json'}; report: {bad.run_dir / 'report.html'}")
+    print("\nOn your own script: gandoctor run your_train.py  (see README.md)")
     return 0
