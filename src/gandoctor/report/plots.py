@@ -90,17 +90,24 @@ def plot_d_outputs(metrics: list[dict[str, Any]], loss: str, path: Path) -> Path
 
 
 def plot_grad_norms(metrics: list[dict[str, Any]], path: Path) -> Path | None:
+    """Both norms on a log scale. A norm of exactly 0 (a network that gets no gradient, the classic
+    detached fake) cannot sit on a log axis, so it is drawn as crosses on the bottom edge and named
+    in the legend instead of silently disappearing."""
     fig, ax = plt.subplots(figsize=(8, 3.2))
-    drawn = False
-    for key, label in (("g_grad_norm", "G grad norm"), ("d_grad_norm", "D grad norm")):
-        steps, values = _series(metrics, key)
-        positive = [(s, v) for s, v in zip(steps, values, strict=True) if v > 0]
-        if positive:
-            ax.plot([p[0] for p in positive], [p[1] for p in positive], label=label)
-            drawn = True
-    if not drawn:
+    series = {label: _series(metrics, key) for key, label in
+              (("g_grad_norm", "G grad norm"), ("d_grad_norm", "D grad norm"))}
+    positive_values = [v for _, values in series.values() for v in values if v > 0]
+    if not any(steps for steps, _ in series.values()):
         plt.close(fig)
         return None
+    floor = min(positive_values) / 10 if positive_values else 1e-3
+    for (label, (steps, values)), color in zip(series.items(), ("tab:orange", "tab:blue"), strict=True):
+        positive = [(s, v) for s, v in zip(steps, values, strict=True) if v > 0]
+        zeros = [s for s, v in zip(steps, values, strict=True) if v <= 0]
+        if positive:
+            ax.plot([p[0] for p in positive], [p[1] for p in positive], label=label, color=color)
+        if zeros:
+            ax.plot(zeros, [floor] * len(zeros), "x", color=color, label=f"{label} = 0 (no gradient)")
     ax.set_yscale("log")
     ax.set(xlabel="step", ylabel="L2 norm (log)", title="Gradient norms")
     ax.legend(loc="best")
