@@ -37,25 +37,17 @@ def run(args: argparse.Namespace) -> int:
     import torch
 
     from gandoctor.metrics import evaluate
-    from gandoctor.train.checkpoint import load_best, load_latest
-    from gandoctor.train.config import TrainConfig
     from gandoctor.train.device import pick_device
-    from gandoctor.train.models import build_models
+    from gandoctor.train.samples import load_generator
 
     run_dir = Path(args.run_dir)
     if not run_dir.is_dir():
         raise UsageError(f"run folder not found: {run_dir}")
     if args.n < 10:
         raise UsageError(f"-n must be at least 10, got {args.n}")
-    state = load_best(run_dir) if args.best else load_latest(run_dir)
-    if state is None:
-        which = "checkpoints/best.pt (was --eval-every set?)" if args.best else "checkpoint"
-        raise UsageError(f"no {which} in {run_dir}")
-    cfg = TrainConfig.from_dict(state["config"])
+    G, cfg, step = load_generator(run_dir, best=args.best)
     device = pick_device(args.device)
-    G, _ = build_models(cfg, tuple(int(v) for v in state["image_shape"]))
-    G.load_state_dict(state.get("G_ema", state["G"]))
-    G.to(device).eval()
+    G.to(device)
     noise = torch.Generator(device=device).manual_seed(args.seed)
 
     def sample(k: int) -> torch.Tensor:
@@ -66,12 +58,12 @@ def run(args: argparse.Namespace) -> int:
     )
     direction = "lower" if result.lower_is_better else "higher"
     print(
-        f"step {state['step']} ({args.n} samples, data {args.data or cfg.data}); "
+        f"step {step} ({args.n} samples, data {args.data or cfg.data}); "
         f"primary: {result.primary}, {direction} is better"
     )
     for key, value in result.values.items():
         print(f"  {key:20s} {value:.4f}")
     if args.append:
         with open(run_dir / "eval.jsonl", "a") as f:
-            f.write(json.dumps({"step": state["step"], **result.values}) + "\n")
+            f.write(json.dumps({"step": step, **result.values}) + "\n")
     return 0
