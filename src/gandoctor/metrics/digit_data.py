@@ -7,9 +7,7 @@ and to get reference statistics. Everything is returned as float tensors in [-1,
 
 from __future__ import annotations
 
-import gzip
 import os
-import struct
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,6 +15,7 @@ import numpy as np
 import torch
 
 from gandoctor.errors import UsageError
+from gandoctor.train.data import read_idx
 
 MNIST_IMAGES = "t10k-images-idx3-ubyte.gz"
 MNIST_LABELS = "t10k-labels-idx1-ubyte.gz"
@@ -59,22 +58,6 @@ def parse_digit_spec(data: str) -> DigitSpec | None:
     return None
 
 
-def _read_idx(path: Path) -> np.ndarray:
-    """Read one gzip IDX file (the MNIST format: magic, dims, then uint8 data)."""
-    with gzip.open(path, "rb") as f:
-        raw = f.read()
-    zero, dtype_code, ndim = struct.unpack(">HBB", raw[:4])
-    if zero != 0 or dtype_code != 0x08:
-        raise UsageError(f"{path} is not an unsigned-byte IDX file")
-    dims = struct.unpack(f">{ndim}I", raw[4 : 4 + 4 * ndim])
-    data = np.frombuffer(raw, dtype=np.uint8, offset=4 + 4 * ndim)
-    if data.size != int(np.prod(dims)):
-        raise UsageError(
-            f"{path} is truncated ({data.size} bytes of data, header says {int(np.prod(dims))})"
-        )
-    return data.reshape(dims)
-
-
 def load_mnist(directory: Path) -> tuple[torch.Tensor, torch.Tensor]:
     """All MNIST images found in `directory` (test split, plus the train split if present)."""
     if not (directory / MNIST_IMAGES).exists() and not (directory / MNIST_TRAIN_IMAGES).exists():
@@ -87,8 +70,8 @@ def load_mnist(directory: Path) -> tuple[torch.Tensor, torch.Tensor]:
         if (directory / img_name).exists():
             if not (directory / lab_name).exists():
                 raise UsageError(f"{directory / img_name} has no labels file {lab_name} beside it")
-            images.append(_read_idx(directory / img_name))
-            labels.append(_read_idx(directory / lab_name))
+            images.append(read_idx(directory / img_name))
+            labels.append(read_idx(directory / lab_name))
     x = torch.from_numpy(np.concatenate(images)).float().div(127.5).sub(1.0).unsqueeze(1)
     y = torch.from_numpy(np.concatenate(labels)).long()
     return x, y

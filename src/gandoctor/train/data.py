@@ -116,7 +116,10 @@ def read_idx(path: Path) -> np.ndarray:
         if zero != 0 or dtype_code != 0x08:
             raise ValueError("not an unsigned-byte IDX file")
         shape = struct.unpack(f">{ndim}I", raw[4:4 + 4 * ndim])
-        return np.frombuffer(raw, dtype=np.uint8, offset=4 + 4 * ndim).reshape(shape)
+        data = np.frombuffer(raw, dtype=np.uint8, offset=4 + 4 * ndim)
+        if data.size != int(np.prod(shape)):
+            raise ValueError(f"truncated ({data.size} bytes of data, header says {int(np.prod(shape))})")
+        return data.reshape(shape)
     except (OSError, EOFError, ValueError, struct.error) as exc:
         raise UsageError(f"cannot read IDX file {path}: {exc}") from None
 

@@ -28,6 +28,8 @@ from gandoctor.doctor.api import watch
 from gandoctor.errors import UsageError
 from gandoctor.metrics import evaluate as metrics_evaluate
 from gandoctor.report import write_report
+from gandoctor.report.plots import plot_losses
+from gandoctor.report.run_files import read_jsonl
 from gandoctor.train import distributed
 from gandoctor.train.checkpoint import (
     capture_rng,
@@ -42,7 +44,7 @@ from gandoctor.train.data import EpochSampler, load_data
 from gandoctor.train.device import pick_device
 from gandoctor.train.losses import d_output_mean, discriminator_loss, generator_loss, gradient_penalty
 from gandoctor.train.models import build_models
-from gandoctor.train.samples import plot_losses, save_grid
+from gandoctor.train.samples import save_grid
 
 LOGGED = ["d_loss", "g_loss", "d_real", "d_fake", "g_grad_norm", "d_grad_norm"]
 N_FIXED_SAMPLES = 64
@@ -203,7 +205,7 @@ def _train(
     if cfg.compile:  # optional: a slow first step (compiling), then faster steps on long runs
         G_train, D_train = torch.compile(G_train), torch.compile(D_train)
     evaluate = metrics_evaluate if cfg.eval_every else None
-    stop_requested = _install_sigint_handler()
+    stop_requested = _StopFlag()  # Ctrl-C: finish the step, save, stop
     metrics_file = open(run_dir / "metrics.jsonl" if dist.is_main else os.devnull, "a")  # noqa: SIM115 (closed in finally)
     writer = None
     if cfg.tensorboard and dist.is_main:
@@ -295,7 +297,7 @@ def _train(
                     save_grid(grid, run_dir / "samples" / f"step_{step:06d}.png")
                     if writer is not None:
                         writer.samples(step, grid)
-                    plot_losses(run_dir / "metrics.jsonl", run_dir / "loss.png")
+                    plot_losses(read_jsonl(run_dir / "metrics.jsonl"), [], run_dir / "loss.png")
 
                 if evaluate is not None and dist.is_main and (step % cfg.eval_every == 0 or last_step):
                     res = evaluate(generate, cfg.data, device=device)
@@ -412,10 +414,6 @@ class _StopFlag:
     def restore(self) -> None:
         if self._previous is not None:
             signal.signal(signal.SIGINT, self._previous)
-
-
-def _install_sigint_handler() -> _StopFlag:
-    return _StopFlag()
 
 
 def _open_doctor(cfg: TrainConfig, G: nn.Module, D: nn.Module):

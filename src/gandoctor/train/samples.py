@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import numpy as np
@@ -38,26 +37,3 @@ def to_uint8(images: torch.Tensor) -> np.ndarray:
     """[-1, 1] floats -> uint8 N x C x H x W."""
     scaled = (images.detach().float().cpu().clamp(-1, 1) + 1) * 127.5
     return scaled.round().to(torch.uint8).numpy()
-
-
-def plot_losses(metrics_path: Path, out_path: Path) -> None:
-    """Draw D and G loss against step from ``metrics.jsonl`` into ``loss.png``."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    rows = [json.loads(line) for line in metrics_path.read_text().splitlines() if line.strip()]
-    if not rows:
-        return
-    steps = [r["step"] for r in rows]
-    fig, ax = plt.subplots(figsize=(7, 3.5))
-    ax.plot(steps, [r["d_loss"] for r in rows], label="D loss")
-    ax.plot(steps, [r["g_loss"] for r in rows], label="G loss")
-    ax.set_xlabel("step")
-    ax.set_ylabel("loss")
-    ax.legend()
-    ax.grid(alpha=0.3)
-    fig.tight_layout()
-    fig.savefig(out_path, dpi=100)
-    plt.close(fig)
