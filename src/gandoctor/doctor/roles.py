@@ -1,7 +1,7 @@
 """Who is the generator and who the discriminator, worked out from the data flow.
 
-A unit (network) whose input is noise is a generator candidate; a unit that consumes a candidate's
-output *and* an input from outside any network (the real batch) is the discriminator. Units still
+A unit (network) that consumes another unit's output *and* an input from outside any network (the
+real batch) is the discriminator; the units it takes outputs from are generators. Units still
 without a role take the role of the optimizer that holds them. Roles named by the user win.
 When no generator or no discriminator is found, roles stay unknown and the reason says why.
 """
@@ -20,16 +20,7 @@ def infer(run: RunEvents, named: dict[int, str] | None = None) -> Roles:
                 roles.units[run.params[key].unit] = role
         how = "named by the user"
     else:
-        noise_units = {e.unit for e in run.entries if e.noise and not e.origin}
-        fed_by: dict[str, set[str]] = {}
-        outside: set[str] = set()
-        for e in run.entries:
-            if e.origin:
-                fed_by.setdefault(e.unit, set()).update(e.origin)
-            else:
-                outside.add(e.unit)
-        discriminators = {u for u, src in fed_by.items() if src & noise_units and u in outside}
-        generators = noise_units - discriminators
+        generators, discriminators = from_data_flow(run)
         for u in generators:
             roles.units[u] = GENERATOR
         for u in discriminators:
@@ -55,11 +46,36 @@ def infer(run: RunEvents, named: dict[int, str] | None = None) -> Roles:
         roles.reason = how
     elif not run.entries and not named:
         roles.reason = "no network was seen consuming an input"
-    elif not has_g:
-        roles.reason = "no network consumed noise (torch.randn/rand created after the optimizers)"
+    elif named:
+        roles.reason = "the named networks were not both seen training"
+    elif not any(e.origin for e in run.entries):
+        roles.reason = "no network consumed another network's output"
     else:
-        roles.reason = "no network consumed both the generator's output and real data"
+        roles.reason = "no network consumed both another network's output and data from outside the networks"
     return roles
+
+
+def from_data_flow(run: RunEvents) -> tuple[set[str], set[str]]:
+    """(generators, discriminators) from which unit consumed what.
+
+    A discriminator consumes another unit's output *and* data made by no unit (the real batch), and
+    its own output feeds no other such unit. The generators are the units whose output it consumes.
+    How the noise was made (torch, numpy, a refilled buffer) does not matter, nor whether there is
+    noise at all: an image-to-image generator consumes images.
+    """
+    fed_by: dict[str, set[str]] = {}
+    outside: set[str] = set()
+    for e in run.entries:
+        sources = set(e.origin) - {e.unit}
+        if sources:
+            fed_by.setdefault(e.unit, set()).update(sources)
+        elif not e.origin:
+            outside.add(e.unit)
+    candidates = {u for u, sources in fed_by.items() if u in outside}
+    # a candidate feeding another one is upstream of it (a generator fed by a label-embedding unit)
+    discriminators = {u for u in candidates if not any(u in fed_by.get(v, ()) for v in candidates - {u})}
+    generators = set().union(*(fed_by[d] for d in discriminators)) - discriminators if discriminators else set()
+    return generators, discriminators
 
 
 def _optimizer_roles(run: RunEvents, roles: Roles) -> None:

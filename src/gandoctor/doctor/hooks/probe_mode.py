@@ -26,7 +26,7 @@ from gandoctor.doctor.events import (
     RequiresGradEvent,
 )
 from gandoctor.doctor.hooks.locations import is_user_file, user_location
-from gandoctor.doctor.hooks.recorder import Recorder, Tag, stats_of
+from gandoctor.doctor.hooks.recorder import Part, Recorder, Tag, stats_of
 
 NOISE = {"randn", "rand", "randn_like", "rand_like", "normal"}
 INIT_INPLACE = {"normal_", "uniform_", "fill_", "zero_", "copy_", "kaiming_uniform_", "kaiming_normal_",
@@ -45,7 +45,8 @@ LOSSES = {"binary_cross_entropy": "bce", "binary_cross_entropy_with_logits": "bc
           "mse_loss": "mse", "log": "log", "log1p": "log", "softplus": "softplus"}
 NEGATE = {"neg", "__neg__", "__rsub__", "rsub"}
 ADD = {"add", "__add__", "__radd__", "add_", "__iadd__", "sub", "__sub__"}
-MIX = {"cat", "concat", "concatenate", "stack", "hstack", "vstack", "column_stack"} | ADD
+MUL = {"mul", "__mul__", "__rmul__"}
+MIX = {"cat", "concat", "concatenate", "stack", "hstack", "vstack", "column_stack"} | ADD | MUL
 _OWN_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 _OVERRIDES = os.path.join("torch", "overrides.py")
 
@@ -62,18 +63,28 @@ def _is_tensor(x: Any) -> bool:
     return isinstance(x, torch.Tensor)
 
 
-def _parts(acts: list[torch.Tensor], tags: list[Tag | None]) -> tuple[tuple[weakref.ref | None, Tag], ...]:
-    """The sources of a cat/stack/add, flattened through nested mixes (see ``Tag.parts``)."""
-    parts: list[tuple[weakref.ref | None, Tag]] = []
-    for act, tag in zip(acts, tags, strict=True):
+def _parts(acts: list[torch.Tensor], tags: list[Tag | None], out: Any) -> tuple[Part, ...]:
+    """The sources of a cat/stack/add/mul, flattened through nested mixes (see ``Tag.parts``).
+
+    A factor broadcast onto the others (GP's ``alpha`` of shape (B, 1)) is a coefficient, not a source.
+    When the sources differ in provenance, each one's statistics are taken now: an inline temporary
+    (``img.view(B, -1)`` inside a ``cat``) is gone by the time the network consumes the mix.
+    """
+    size = out.numel() if _is_tensor(out) else 0
+    kept = [(a, t) for a, t in zip(acts, tags, strict=True) if a.numel() * 4 > size or (t and t.parts)]
+    mixed = len({t.units if t else frozenset() for _, t in kept}) > 1
+    parts: list[Part] = []
+    for act, tag in kept:
         if tag is not None and tag.parts:
-            parts.extend(tag.parts)
+            for ref, part, stats in tag.parts:
+                source = ref() if ref is not None and stats is None and mixed else None
+                parts.append((ref, part, stats_of(source) if source is not None else stats))
             continue
         try:
             ref: weakref.ref | None = weakref.ref(act)
         except TypeError:  # a tensor subclass that cannot be weakly referenced
             ref = None
-        parts.append((ref, tag or Tag()))
+        parts.append((ref, tag or Tag(), stats_of(act) if mixed else None))
     return tuple(parts)
 
 
@@ -117,7 +128,8 @@ class ProbeMode(TorchFunctionMode):
 
     def _requires_grad(self, tensors: list[torch.Tensor], value: bool) -> None:
         rec = self.rec
-        keys = [k for k in (rec.param_key(t) for t in tensors if t.is_leaf) if k is not None]
+        keys = [rec.param_key(t, create=isinstance(t, torch.nn.Parameter)) for t in tensors if t.is_leaf]
+        keys = [k for k in keys if k is not None]
         if not keys:
             return
         loc = user_location()
@@ -207,7 +219,7 @@ class ProbeMode(TorchFunctionMode):
             tag = Tag(units, noise, "rsub" if "rsub" in name else "neg", tuple(params), loc, inner=first)
             if first is not None and first.loss_call is not None:
                 rec.run.loss_calls[first.loss_call].negated = True
-        elif name in ("mul", "__mul__", "__rmul__") and first is not None and first.loss_call is not None:
+        elif name in MUL and first is not None and first.loss_call is not None:
             scalars = [a for a in args if isinstance(a, (int, float))]
             if scalars and scalars[0] < 0:
                 rec.run.loss_calls[first.loss_call].negated = True
@@ -215,7 +227,7 @@ class ProbeMode(TorchFunctionMode):
         elif name in ("mean", "sum") and first is not None and first.loss_call is not None:
             tag = Tag(units, noise, first.producer, (), loc, loss_call=first.loss_call)
         elif name in MIX and not params and len(acts) > 1:
-            tag = Tag(units, noise, name, (), made_at, parts=_parts(acts, acts_tags))
+            tag = Tag(units, noise, name, (), made_at, parts=_parts(acts, acts_tags, out))
         else:
             tag = Tag(units, noise, name, tuple(params), made_at, loss_call=loss_index)
         many = out if isinstance(out, (tuple, list)) else []
@@ -263,16 +275,18 @@ class ProbeMode(TorchFunctionMode):
     def _entries(self, name: str, params: list[int], acts: list, tags: list, loc) -> None:
         for unit in sorted({self.rec.unit_of(k) for k in params}):
             for act, tag in zip(acts, tags, strict=True):
-                if tag is None or unit not in tag.units:
+                if tag is not None and tag.parts:
+                    # a mix (cat([real, fake]), cat([z, embed(y)])): each source that enters the unit here
+                    for ref, part, stats in tag.parts:
+                        if unit not in part.units:
+                            source = ref() if ref is not None else None
+                            if stats is None and source is not None:
+                                stats = stats_of(source)
+                            self._entry(unit, act, part, loc, stats)
+                elif tag is None or unit not in tag.units:
                     self._entry(unit, act, tag, loc)
-                    continue
-                # the unit's own tensors, maybe mixed with an input that enters it here
-                for ref, part in tag.parts:
-                    if unit not in part.units:
-                        source = ref() if ref is not None else None
-                        self._entry(unit, act if source is None else source, part, loc)
 
-    def _entry(self, unit: str, act: torch.Tensor, tag: Tag | None, loc) -> None:
+    def _entry(self, unit: str, act: torch.Tensor, tag: Tag | None, loc, stats=None) -> None:
         rec = self.rec
         origin = sorted(tag.units) if tag else []
         noise = bool(tag and tag.noise)
@@ -281,7 +295,7 @@ class ProbeMode(TorchFunctionMode):
             return
         self._seen.add(key)
         rec.run.entries.append(
-            EntryEvent(rec.next_seq(), rec.step, unit, origin, noise, stats_of(act), loc,
+            EntryEvent(rec.next_seq(), rec.step, unit, origin, noise, stats or stats_of(act), loc,
                        tag.location if tag else None, tag.producer if tag else "",
                        tag.fetched_at if tag else None)
         )

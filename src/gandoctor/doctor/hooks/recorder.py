@@ -50,7 +50,11 @@ class Tag:
     # for cat/stack/add of several tensors with no parameter involved: each source (weakly) with its tag,
     # so that a unit consuming its own tensors mixed with an input (a conditional G's cat([z, embed(y)]))
     # is still seen to consume that input
-    parts: tuple[tuple[weakref.ref | None, Tag], ...] = ()
+    parts: tuple[Part, ...] = ()
+
+
+# one source of a mix: (a weak reference to it, its tag, its statistics when taken at the mix)
+Part = tuple[weakref.ref | None, Tag, TensorStats | None]
 
 
 @dataclass
@@ -151,7 +155,18 @@ class Recorder:
         return None if ref is None else ref()
 
     def is_param(self, t: torch.Tensor) -> bool:
-        return isinstance(t, nn.Parameter) or (t.is_leaf and t.requires_grad)
+        """An ``nn.Parameter``, or a raw leaf tensor the doctor already knows as a parameter (made with
+        ``requires_grad=True`` by a random init, or held by an optimizer).
+
+        A real batch or a gradient-penalty interpolate that merely requires grad is *not* a parameter:
+        it is an input, and taking it for a network of its own would hide the discriminator.
+        """
+        if isinstance(t, nn.Parameter):
+            return True
+        if not (t.is_leaf and t.requires_grad):
+            return False
+        entry = self._param_keys.get(id(t))
+        return entry is not None and entry[0]() is t
 
     def unit_of(self, key: int) -> str:
         return self.run.params[key].unit
