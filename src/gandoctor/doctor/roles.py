@@ -74,7 +74,7 @@ def from_data_flow(run: RunEvents) -> tuple[set[str], set[str]]:
     candidates = {u for u, sources in fed_by.items() if u in outside}
     # a candidate feeding another one is upstream of it (a generator fed by a label-embedding unit)
     discriminators = {u for u in candidates if not any(u in fed_by.get(v, ()) for v in candidates - {u})}
-    generators = set().union(*(fed_by[d] for d in discriminators)) - discriminators if discriminators else set()
+    generators = {g for d in discriminators for g in fed_by[d]} - discriminators
     return generators, discriminators
 
 
