@@ -72,7 +72,7 @@ def test_a_failing_check_becomes_a_warning(monkeypatch):
     text = {"en": Text("s", "e", "f")}
     broken = Check("broken-check", "error", frozenset(), text, detect, "test")
     monkeypatch.setattr(checks, "_CHECKS", [*checks.all_checks(), broken])
-    found = run_checks(RunEvents())
+    found, _ = run_checks(RunEvents())
     assert [f.id for f in found] == ["doctor-internal-error"]
     assert found[0].evidence["where"] == "broken-check"
 
@@ -140,7 +140,11 @@ def test_named_roles_and_unknown_roles():
             ((net(torch.ones(5, 3)) - 1) ** 2).mean().backward()
             opt.step()
     assert [f.id for f in doc.findings] == ["roles-unknown"]
-    assert doc.findings[0].severity == "info"
+    unknown = doc.findings[0]
+    assert unknown.severity == "warning"  # visible: the run was not fully checked
+    assert "generator-no-gradient" in unknown.evidence["skipped"]
+    assert "missing-zero-grad" not in unknown.evidence["skipped"]  # role-free checks still ran
+    assert "No problems found" not in doc.report()
 
 
 def test_json_and_chinese_report(diagnose):

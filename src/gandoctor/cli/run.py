@@ -2,7 +2,8 @@
 
 Runs a PyTorch GAN training script unchanged with the doctor attached and prints its findings,
 most likely root cause first, then writes a run directory (findings.json, metrics.jsonl, the HTML
-report). Exit code 0: no error finding; 1: error findings; 2: usage error. A failure while writing
+report). Exit code 0: no error finding; 1: error findings; 2: usage error or a failure of the doctor
+itself (doctor-internal-error, its traceback in the JSON). A failure while writing
 the report is one warning line and never changes the exit code.
 """
 
@@ -65,6 +66,8 @@ def run(args: argparse.Namespace) -> int:
         os.replace(tmp, args.json)
     if run_dir is not None:
         _write_report(run_dir, doctor, args.lang)
+    if doctor.failed:
+        return 2
     return 1 if doctor.has_errors else 0
 
 

@@ -19,10 +19,18 @@ from torch import nn
 
 from gandoctor.doctor import roles as roles_module
 from gandoctor.doctor.checks import explains_map, priorities, run_checks
-from gandoctor.doctor.events import DISCRIMINATOR, GENERATOR, ExceptionEvent, MetricEvent, RunEvents
+from gandoctor.doctor.events import (
+    DISCRIMINATOR,
+    GENERATOR,
+    DoctorErrorEvent,
+    ExceptionEvent,
+    MetricEvent,
+    RunEvents,
+)
 from gandoctor.doctor.findings import Finding, rank
 from gandoctor.doctor.hooks import autograd, modules, optimizers
-from gandoctor.doctor.hooks.locations import traceback_locations
+from gandoctor.doctor.hooks.compiled import CompiledModules
+from gandoctor.doctor.hooks.locations import doctor_frames, traceback_locations
 from gandoctor.doctor.hooks.probe_mode import ProbeMode
 from gandoctor.doctor.hooks.recorder import Recorder, StopTraining
 from gandoctor.doctor.hooks.stats import StepStatsCollector
@@ -39,10 +47,12 @@ class Doctor:
         max_steps: int | None = None,
         lang: str = "en",
         script: str = "",
+        adopt_optimizers: bool = True,
     ) -> None:
         self.generator = generator
         self.discriminator = discriminator
         self.lang = lang
+        self.adopt_optimizers = adopt_optimizers  # take in optimizers built before the block began
         self.rec = Recorder(max_steps=max_steps)
         self.rec.run.script = script
         self.findings: list[Finding] = []
@@ -71,14 +81,17 @@ class Doctor:
         rec = self.rec
         self.stats = StepStatsCollector(rec)
         self.grads = autograd.GradTracker(rec, self.stats.on_loss)
-        self._removers.append(modules.install(rec))
+        self._mode = ProbeMode(rec)
+        self._removers.append(modules.install(rec, CompiledModules(rec, self._mode)))
         self._remove_modules = self._removers[-1]
         self._removers.append(optimizers.install(rec, self.grads, self.stats))
         self._removers.append(autograd.install(rec, self.grads))
         self._removers.append(self.stats.remove)
-        with warnings.catch_warnings():  # isinstance() on some torch objects warns
-            warnings.simplefilter("ignore")
-            existing = [o for o in gc.get_objects() if isinstance(o, torch.optim.Optimizer)]
+        existing = []
+        if self.adopt_optimizers:
+            with warnings.catch_warnings():  # isinstance() on some torch objects warns
+                warnings.simplefilter("ignore")
+                existing = [o for o in gc.get_objects() if isinstance(o, torch.optim.Optimizer)]
         for opt in existing:  # optimizers built before watch() began
             rec.guard("find optimizers", rec.add_optimizer, opt, None)
         for module, role in ((self.generator, GENERATOR), (self.discriminator, DISCRIMINATOR)):
@@ -87,7 +100,7 @@ class Doctor:
                 for p in module.parameters():
                     rec.named_roles[rec.param_key(p)] = role
         rec.on_probe_end.append(self._end_probe)
-        self._mode = ProbeMode(rec)
+        self._removers.append(_quiet_compile_warning())
         self._mode.__enter__()
         self._mode_on_stack = True
         self._attached = True
@@ -124,9 +137,18 @@ class Doctor:
 
     def _record_exception(self, exc: BaseException) -> None:
         if isinstance(exc, SystemExit) and exc.code in (0, None):
+            self.rec.run.exit_code = 0
+            return
+        if isinstance(exc, SystemExit):
+            self.rec.run.exit_code = exc.code if isinstance(exc.code, int) else 1
+        message = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+        own = doctor_frames(exc.__traceback__)
+        if own:  # raised by the doctor's own code inside the user's call: not the user's error
+            self.rec.run.doctor_errors.append(
+                DoctorErrorEvent("a hook inside the script", f"{type(exc).__name__}: {message[:300]}", own)
+            )
             return
         locations = traceback_locations(exc.__traceback__)
-        message = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
         self.rec.run.exceptions.append(
             ExceptionEvent(self.rec.next_seq(), self.rec.step, type(exc).__name__, message[:300],
                            locations[-1] if locations else None, locations)
@@ -135,16 +157,25 @@ class Doctor:
     # --- diagnosis ---------------------------------------------------------------------------
     def diagnose(self) -> list[Finding]:
         run = self.rec.run
-        found = run_checks(run)
+        found, skipped = run_checks(run)
         for e in run.exceptions:
             evidence = {"type": e.type, "message": e.message}
             found.append(Finding("script-error", "error", e.step, e.location, evidence))
-        if not run.roles.known and run.steps > 0:
-            evidence = {"reason": run.roles.reason}
-            found.append(Finding("roles-unknown", "info", run.probe_steps, None, evidence))
+        if run.steps == 0:
+            if run.exceptions:
+                how = run.exceptions[0].type
+            else:
+                how = "it ran to its end" if run.exit_code is None else f"sys.exit({run.exit_code})"
+            found.append(Finding("no-optimizer-step", "warning", 0, None, {"how": how}))
+        elif not run.roles.known:
+            evidence = {"reason": run.roles.reason, "n_skipped": len(skipped), "skipped": ", ".join(skipped)}
+            found.append(Finding("roles-unknown", "warning", run.probe_steps, None, evidence))
+        for aside in run.stepped_aside:
+            found.append(Finding("doctor-stepped-aside", "warning", aside.step, aside.location,
+                                 {"what": aside.what, "unit": aside.unit or "a module"}))
         for err in run.doctor_errors:
             found.append(Finding("doctor-internal-error", "warning", run.steps, None,
-                                 {"where": err.where, "message": err.message}))
+                                 {"where": err.where, "message": err.message, "traceback": err.traceback}))
         return rank(found, explains_map(), priorities())
 
     def record_metric(self, step: int, values: dict[str, float]) -> None:
@@ -160,6 +191,25 @@ class Doctor:
     @property
     def has_errors(self) -> bool:
         return any(f.severity == "error" for f in self.findings)
+
+    @property
+    def failed(self) -> bool:
+        """The doctor itself failed somewhere (``gandoctor run`` exits 2)."""
+        return any(f.id == "doctor-internal-error" for f in self.findings)
+
+
+def _quiet_compile_warning() -> Any:
+    """torch.compile warns that *global* module hooks (the doctor's) fire twice; that is about the doctor,
+    not the user's code, and the compiled-module hooks step aside. Returns the undo."""
+    warnings.filterwarnings("ignore", message=r"Using `torch.compile\(module\)` when there are global hooks")
+    entry = warnings.filters[0]
+
+    def remove() -> None:
+        if entry in warnings.filters:
+            warnings.filters.remove(entry)
+            warnings._filters_mutated()  # type: ignore[attr-defined]
+
+    return remove
 
 
 def watch(

@@ -64,6 +64,12 @@ class OptimizerInfo:
     lr: float
     params: list[int]  # param keys, in order
     location: Location | None  # the line that constructed it (None if built before watch())
+    name: str = ""  # what the script calls it ("optimizerD", "self.opt_g"), for fixes it can paste
+
+    @property
+    def label(self) -> str:
+        """The script's own name for it, else a description ("Adam optimizer #1")."""
+        return self.name or f"{self.kind} optimizer #{self.index}"
 
 
 @dataclass
@@ -249,6 +255,18 @@ class DoctorErrorEvent:
 
     where: str
     message: str
+    traceback: list[str] = field(default_factory=list)  # the doctor's own frames, "file:line in function"
+
+
+@dataclass
+class SteppedAsideEvent:
+    """The doctor could not follow part of the run and left it alone (a compiled module, ...)."""
+
+    seq: int
+    step: int
+    what: str  # "torch.compile"
+    unit: str
+    location: Location | None
 
 
 @dataclass
@@ -277,6 +295,7 @@ class RunEvents:
     script: str = ""
     steps: int = 0
     finished: bool = False  # the script ran to its end or was stopped at --max-steps
+    exit_code: int | None = None  # the script's own sys.exit code, when it called sys.exit
     probe_steps: int = 0  # the step at which the probe ended
     params: dict[int, ParamInfo] = field(default_factory=dict)
     optimizers: list[OptimizerInfo] = field(default_factory=list)
@@ -292,6 +311,7 @@ class RunEvents:
     stats: list[StepStats] = field(default_factory=list)
     exceptions: list[ExceptionEvent] = field(default_factory=list)
     doctor_errors: list[DoctorErrorEvent] = field(default_factory=list)
+    stepped_aside: list[SteppedAsideEvent] = field(default_factory=list)
     metrics: list[MetricEvent] = field(default_factory=list)
     roles: Roles = field(default_factory=Roles)
 

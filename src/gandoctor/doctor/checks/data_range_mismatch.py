@@ -12,6 +12,7 @@ from gandoctor.doctor.findings import Finding, Text
 ID = "data-range-mismatch"
 BOUNDED = {"tanh": (-1.0, 1.0), "hardtanh": (-1.0, 1.0), "sigmoid": (0.0, 1.0)}
 SEVERITY = "error"
+NEEDS_ROLES = True
 PRIORITY = 40
 EXPLAINS = {"discriminator-overpowering", "mode-collapse", "metric-regression"}
 TEXT = {
@@ -36,8 +37,6 @@ TEXT = {
 
 
 def detect(run: RunEvents) -> list[Finding]:
-    if not run.roles.known:
-        return []
     d_units = set(run.units_with_role(DISCRIMINATOR))
     g_units = set(run.units_with_role(GENERATOR))
     into_d = [e for e in run.entries if e.unit in d_units and e.stats.shape and len(e.stats.shape) >= 2]

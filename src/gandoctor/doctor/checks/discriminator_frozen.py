@@ -12,6 +12,7 @@ from gandoctor.doctor.findings import Finding, Text
 
 ID = "discriminator-frozen"
 SEVERITY = "error"
+NEEDS_ROLES = True
 PRIORITY = 22
 EXPLAINS = {"mode-collapse", "metric-regression", "discriminator-overpowering", "script-error"}
 TEXT = {
@@ -35,8 +36,6 @@ TEXT = {
 
 
 def detect(run: RunEvents) -> list[Finding]:
-    if not run.roles.known:
-        return []
     findings = []
     d_keys = {k for k, r in run.roles.params.items() if r == DISCRIMINATOR}
     still_off = _switched_off(run, d_keys)

@@ -16,6 +16,7 @@ from gandoctor.doctor.findings import Finding, Text
 
 ID = "discriminator-overpowering"
 SEVERITY = "error"
+NEEDS_ROLES = True
 EXPLAINS = {"mode-collapse"}
 TEXT = {
     "en": Text(
@@ -63,8 +64,6 @@ def _probabilities(values: list[tuple[int, float]], scale: str) -> list[tuple[in
 
 
 def detect(run: RunEvents) -> list[Finding]:
-    if not run.roles.known:
-        return []
     scale = output_scale(run)
     if scale is None:
         return []

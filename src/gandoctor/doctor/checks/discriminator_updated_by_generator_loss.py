@@ -12,6 +12,7 @@ from gandoctor.doctor.findings import Finding, Text
 
 ID = "discriminator-updated-by-generator-loss"
 SEVERITY = "error"
+NEEDS_ROLES = True
 PRIORITY = 26
 EXPLAINS = {"mode-collapse", "discriminator-overpowering", "metric-regression"}
 TEXT = {
@@ -34,8 +35,6 @@ TEXT = {
 
 
 def detect(run: RunEvents) -> list[Finding]:
-    if not run.roles.known:
-        return []
     g_losses = set()
     for opt in run.optimizers_with_role(GENERATOR):
         for s in probe_steps(run, opt.index):

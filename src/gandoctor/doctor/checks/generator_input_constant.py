@@ -13,6 +13,7 @@ from gandoctor.doctor.findings import Finding, Text
 
 ID = "generator-input-constant"
 SEVERITY = "error"
+NEEDS_ROLES = True
 EXPLAINS = {"mode-collapse"}
 TEXT = {
     "en": Text(
@@ -57,8 +58,6 @@ def constant_fingerprint(values: list[float | None]) -> bool | None:
 
 
 def detect(run: RunEvents) -> list[Finding]:
-    if not run.roles.known:
-        return []
     entries = constant_entries(run, set(run.units_with_role(GENERATOR)))
     fingerprints = constant_fingerprint([s.noise_fingerprint for s in run.stats])
     if entries is None or fingerprints is False:

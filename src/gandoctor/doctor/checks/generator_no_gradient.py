@@ -13,6 +13,7 @@ from gandoctor.doctor.findings import Finding, Text
 
 ID = "generator-no-gradient"
 SEVERITY = "error"
+NEEDS_ROLES = True
 PRIORITY = 20
 EXPLAINS = {
     "discriminator-overpowering",
@@ -55,8 +56,6 @@ _CAUSE_WORDS = {
 
 
 def detect(run: RunEvents) -> list[Finding]:
-    if not run.roles.known:
-        return []
     generator_units = set(run.units_with_role(GENERATOR))
     findings = []
     for opt in run.optimizers_with_role(GENERATOR):

@@ -8,6 +8,7 @@ from gandoctor.doctor.findings import Finding, Text
 
 ID = "label-mismatch"
 SEVERITY = "error"
+NEEDS_ROLES = True
 PRIORITY = 30
 EXPLAINS = {"mode-collapse", "discriminator-overpowering", "generator-no-gradient", "metric-regression"}
 TOLERANCE = 0.05
@@ -29,8 +30,6 @@ TEXT = {
 
 
 def detect(run: RunEvents) -> list[Finding]:
-    if not run.roles.known:
-        return []
     g_units = set(run.units_with_role(GENERATOR))
     d_units = set(run.units_with_role(DISCRIMINATOR))
     g_calls: list[LossCallEvent] = []

@@ -48,5 +48,5 @@ def detect(run: RunEvents) -> list[Finding]:
         findings.append(Finding(ID, SEVERITY, s.step, location,
                                 {"optimizer": s.optimizer, "role": run.roles.optimizers.get(s.optimizer, "?"),
                                  "step_number": s.step, "stale": len(s.stale_sources),
-                                 "opt_name": f"{opt.kind} optimizer #{opt.index}"}))
+                                 "opt_name": opt.label}))
     return findings

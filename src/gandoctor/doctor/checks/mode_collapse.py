@@ -15,6 +15,7 @@ from gandoctor.doctor.findings import Finding, Text
 
 ID = "mode-collapse"
 SEVERITY = "error"
+NEEDS_ROLES = True
 EXPLAINS: set[str] = set()
 TEXT = {
     "en": Text(
@@ -43,8 +44,6 @@ TAIL = 1 / 3  # ... in the last third of those measurements
 
 
 def detect(run: RunEvents) -> list[Finding]:
-    if not run.roles.known:
-        return []
     real = [s.real_diversity for s in run.stats if s.real_diversity is not None and s.real_diversity > 0]
     fake = [(s.step, s.fake_diversity) for s in run.stats
             if s.fake_diversity is not None and s.step > WARMUP]

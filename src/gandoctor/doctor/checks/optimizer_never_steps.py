@@ -27,14 +27,15 @@ TEXT = {
 
 
 def detect(run: RunEvents) -> list[Finding]:
-    if not run.roles.known or run.steps < 2:
+    if run.steps < 2:
         return []
     stepped = {s.optimizer for s in run.steps_taken}
     findings = []
     for opt in run.optimizers:
         role = run.roles.optimizers.get(opt.index)
-        if opt.index in stepped or role not in ("generator", "discriminator"):
+        if opt.index in stepped:
             continue
+        role = role if role in ("generator", "discriminator") else "network"  # no roles needed
         mine = set(opt.params)
         fed = [b for b in run.backwards if mine & set(b.params)]
         if not fed:
@@ -44,5 +45,5 @@ def detect(run: RunEvents) -> list[Finding]:
         step = others[1] if len(others) > 1 else run.steps
         findings.append(Finding(ID, SEVERITY, step, opt.location or fed[-1].location,
                                 {"role": role, "optimizer": opt.index, "steps": run.steps,
-                                 "opt_name": f"{opt.kind} optimizer #{opt.index}"}))
+                                 "opt_name": opt.label}))
     return findings

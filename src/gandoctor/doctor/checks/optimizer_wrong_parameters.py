@@ -7,6 +7,7 @@ from gandoctor.doctor.findings import Finding, Text
 
 ID = "optimizer-wrong-parameters"
 SEVERITY = "error"
+NEEDS_ROLES = True
 PRIORITY = 12
 EXPLAINS = {"generator-no-gradient", "discriminator-frozen", "optimizer-never-steps", "mode-collapse",
             "discriminator-overpowering", "discriminator-updated-by-generator-loss", "metric-regression"}
@@ -29,8 +30,6 @@ TEXT = {
 
 
 def detect(run: RunEvents) -> list[Finding]:
-    if not run.roles.known:
-        return []
     findings = []
     for opt in run.optimizers:
         if run.roles.optimizers.get(opt.index) == "mixed":

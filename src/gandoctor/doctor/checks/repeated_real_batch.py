@@ -14,6 +14,7 @@ from gandoctor.doctor.findings import Finding, Text
 
 ID = "repeated-real-batch"
 SEVERITY = "error"
+NEEDS_ROLES = True
 EXPLAINS = {"discriminator-overpowering", "mode-collapse"}
 TEXT = {
     "en": Text(
@@ -36,8 +37,6 @@ TEXT = {
 
 
 def detect(run: RunEvents) -> list[Finding]:
-    if not run.roles.known:
-        return []
     entries = constant_entries(run, set(run.units_with_role(DISCRIMINATOR)))
     fingerprints = constant_fingerprint([s.real_fingerprint for s in run.stats])
     if entries is None or fingerprints is False:

@@ -12,6 +12,7 @@ from gandoctor.doctor.findings import Finding, Text
 
 ID = "saturating-generator-loss"
 SEVERITY = "error"
+NEEDS_ROLES = True
 PRIORITY = 32
 EXPLAINS = {"discriminator-overpowering", "mode-collapse", "metric-regression"}
 TEXT = {
@@ -34,8 +35,6 @@ TEXT = {
 
 
 def detect(run: RunEvents) -> list[Finding]:
-    if not run.roles.known:
-        return []
     g_units = set(run.units_with_role(GENERATOR))
     for call in run.loss_calls:
         if not set(call.units) & g_units or role_of_step(run, next_step(run, call.seq)) != GENERATOR:

@@ -15,7 +15,7 @@ from typing import Any
 import torch
 
 from gandoctor.doctor.events import BackwardEvent
-from gandoctor.doctor.hooks.locations import user_location
+from gandoctor.doctor.hooks.locations import passes_through, user_location
 from gandoctor.doctor.hooks.recorder import Recorder
 
 
@@ -110,6 +110,7 @@ class GradTracker:
 def install(rec: Recorder, tracker: GradTracker) -> Callable[[], None]:
     original = torch.autograd.backward
 
+    @passes_through
     @functools.wraps(original)
     def backward(tensors: Any, *args: Any, **kwargs: Any) -> Any:
         rec.guard("backward", tracker.before_backward, tensors)

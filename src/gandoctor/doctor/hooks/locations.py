@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+import linecache
 import os
+import re
 import sys
-from types import FrameType, TracebackType
+from collections.abc import Callable
+from types import CodeType, FrameType, TracebackType
 
 import torch
 
 from gandoctor.doctor.events import Location
 
+_DOCTOR_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))  # gandoctor/doctor
+_ENGINE_FILES = ("api.py", "runner.py")  # they wrap the script; their frames are not the doctor failing
+_PASS_THROUGH: set[CodeType] = set()
 _SKIP_DIRS = (
     os.path.dirname(torch.__file__),
     os.path.dirname(os.path.dirname(os.path.abspath(__file__))),  # gandoctor/doctor
@@ -46,3 +52,60 @@ def traceback_locations(tb: TracebackType | None) -> list[Location]:
             found.append(Location(name, tb.tb_lineno))
         tb = tb.tb_next
     return found
+
+
+def passes_through(fn: Callable) -> Callable:
+    """Mark a doctor wrapper that calls the user's own operation: an exception it lets through is the
+    user's, not the doctor's."""
+    _PASS_THROUGH.add(fn.__code__)
+    return fn
+
+
+def doctor_frames(tb: TracebackType | None) -> list[str]:
+    """The doctor's frames in a traceback that passed through the user's code, as
+    ``"file:line in function"``, when the doctor raised it; empty when it is the user's own error
+    (raised in user or torch code, or let through by a wrapper that runs the user's operation)."""
+    frames, innermost, in_script = [], None, False
+    while tb is not None:
+        code = tb.tb_frame.f_code
+        if is_user_file(code.co_filename):
+            in_script = True
+        elif in_script and code.co_filename.startswith(_DOCTOR_DIR) and \
+                os.path.basename(code.co_filename) not in _ENGINE_FILES:
+            where = os.path.relpath(code.co_filename, _DOCTOR_DIR)
+            frames.append(f"{where}:{tb.tb_lineno} in {code.co_name}")
+            innermost = code
+        tb = tb.tb_next
+    return [] if innermost is None or innermost in _PASS_THROUGH else frames
+
+
+_ASSIGNED = re.compile(r"^\s*([A-Za-z_][\w.]*)\s*(?::[^=]*)?=(?!=)")
+
+
+def assigned_name(loc: Location | None) -> str:
+    """``optimizerD`` for the line ``optimizerD = optim.Adam(...)``; empty when the line assigns nothing."""
+    if loc is None:
+        return ""
+    m = _ASSIGNED.match(linecache.getline(loc.file, loc.line))
+    return m.group(1) if m else ""
+
+
+def name_in_frame(obj: object, frame: FrameType | None = None) -> str:
+    """The name the innermost user frame gives ``obj`` (a local, ``self.x``, or a global), or ''."""
+    f = frame or sys._getframe(1)
+    while f is not None and not is_user_file(f.f_code.co_filename):
+        f = f.f_back
+    if f is None:
+        return ""
+    for name, value in f.f_locals.items():
+        if value is obj:
+            return name
+    owner = f.f_locals.get("self")
+    if owner is not None:
+        for name, value in getattr(owner, "__dict__", {}).items():
+            if value is obj:
+                return f"self.{name}"
+    for name, value in f.f_globals.items():
+        if value is obj:
+            return name
+    return ""

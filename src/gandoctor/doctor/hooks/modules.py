@@ -12,16 +12,19 @@ import functools
 from collections.abc import Callable
 from typing import Any
 
+import torch
 from torch import nn
 from torch.nn.modules.module import register_module_forward_hook, register_module_forward_pre_hook
 
-from gandoctor.doctor.hooks.locations import user_location
+from gandoctor.doctor.hooks.compiled import CompiledModules, is_compiled
+from gandoctor.doctor.hooks.locations import passes_through, user_location
 from gandoctor.doctor.hooks.recorder import Recorder
 
 
-def install(rec: Recorder) -> Callable[[], None]:
+def install(rec: Recorder, compiled: CompiledModules) -> Callable[[], None]:
     original_init = nn.Module.__init__
 
+    @passes_through
     @functools.wraps(original_init)
     def init(self: nn.Module, *args: Any, **kwargs: Any) -> None:
         original_init(self, *args, **kwargs)
@@ -31,16 +34,22 @@ def install(rec: Recorder) -> Callable[[], None]:
                 rec.module_locations[self] = loc
 
     def pre(module: nn.Module, inputs: Any) -> None:
-        if rec.in_optimizer_step:
+        if rec.in_optimizer_step or torch.compiler.is_compiling():
             return
+        unit = None
         if not rec.module_stack:
             rec.guard("module hook", rec.add_unit_module, module)
             rec.unit_call_location = user_location()
+            unit = rec.unit_name(module)
+        if is_compiled(module):
+            rec.guard("compiled module", compiled.enter, module, unit, inputs)
         rec.module_stack.append(module)
 
     def post(module: nn.Module, inputs: Any, output: Any) -> None:
-        if rec.in_optimizer_step:
+        if rec.in_optimizer_step or torch.compiler.is_compiling():
             return
+        if is_compiled(module):
+            rec.guard("compiled module", compiled.exit, module, output)
         stack = rec.module_stack
         while stack:
             if stack.pop() is module:

@@ -15,7 +15,7 @@ from torch.optim.optimizer import register_optimizer_step_post_hook, register_op
 
 from gandoctor.doctor.events import Location, StepEvent
 from gandoctor.doctor.hooks.autograd import GradTracker
-from gandoctor.doctor.hooks.locations import user_location
+from gandoctor.doctor.hooks.locations import name_in_frame, passes_through, user_location
 from gandoctor.doctor.hooks.recorder import Recorder, StopTraining
 from gandoctor.doctor.hooks.stats import StepStatsCollector
 
@@ -29,6 +29,7 @@ def install(rec: Recorder, grads: GradTracker, stats: StepStatsCollector) -> Cal
     """``grads`` knows where each parameter's gradient came from; ``stats`` keeps the cheap numbers."""
     original_init = torch.optim.Optimizer.__init__
 
+    @passes_through
     @functools.wraps(original_init)
     def init(self: torch.optim.Optimizer, *args: object, **kwargs: object) -> None:
         original_init(self, *args, **kwargs)
@@ -80,6 +81,9 @@ def install(rec: Recorder, grads: GradTracker, stats: StepStatsCollector) -> Cal
             return
         _, _, _, zero, norm, sources, stale, checksum = info
         loc = step_lines[index] = user_location()
+        named = name_in_frame(opt)
+        if named:
+            rec.run.optimizers[index].name = named
         changed = _param_checksum(rec.optimizer_params(opt)) != checksum
         rec.run.steps_taken.append(
             StepEvent(rec.next_seq(), rec.step, index, n, none, loc, True, zero, norm, changed, sources,

@@ -25,7 +25,7 @@ from gandoctor.doctor.events import (
     LossCallEvent,
     RequiresGradEvent,
 )
-from gandoctor.doctor.hooks.locations import is_user_file, user_location
+from gandoctor.doctor.hooks.locations import is_user_file, passes_through, user_location
 from gandoctor.doctor.hooks.recorder import Part, Recorder, Tag, stats_of
 
 NOISE = {"randn", "rand", "randn_like", "rand_like", "normal"}
@@ -95,10 +95,11 @@ class ProbeMode(TorchFunctionMode):
         self.active = True
         self._seen: set[tuple] = set()
 
+    @passes_through
     def __torch_function__(self, func, types, args=(), kwargs=None):  # noqa: ANN001
         kwargs = kwargs or {}
         rec = self.rec
-        if not self.active or rec.in_optimizer_step:
+        if not self.active or rec.in_optimizer_step or torch.compiler.is_compiling():
             return func(*args, **kwargs)
         name = _name(func)
         if name == "backward":
@@ -154,6 +155,8 @@ class ProbeMode(TorchFunctionMode):
             else:
                 acts.append(t)
 
+        if name not in INIT_INPLACE:
+            rec.used_params.update(params)
         if name == "requires_grad_" and tensors:
             value = bool(args[1]) if len(args) > 1 else bool(kwargs.get("requires_grad", True))
             self._requires_grad(tensors[:1], value)
@@ -285,6 +288,10 @@ class ProbeMode(TorchFunctionMode):
                             self._entry(unit, act, part, loc, stats)
                 elif tag is None or unit not in tag.units:
                     self._entry(unit, act, tag, loc)
+
+    def record_entry(self, unit: str, act: torch.Tensor, tag: Tag | None) -> None:
+        """An input entering ``unit`` where the mode cannot see the ops (a compiled module)."""
+        self._entry(unit, act, tag, user_location())
 
     def _entry(self, unit: str, act: torch.Tensor, tag: Tag | None, loc, stats=None) -> None:
         rec = self.rec

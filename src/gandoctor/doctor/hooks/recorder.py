@@ -8,7 +8,9 @@ and turns any failure inside a hook into a ``DoctorErrorEvent`` instead of an ex
 from __future__ import annotations
 
 import contextlib
+import os
 import time
+import traceback
 import weakref
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -25,9 +27,13 @@ from gandoctor.doctor.events import (
     RunEvents,
     TensorStats,
 )
+from gandoctor.doctor.hooks.locations import assigned_name
 
+# The probe watches each optimizer's first steps, however many steps of the others come first (the
+# original WGAN runs 100 critic steps before the first generator step), within a budget of steps and time.
 PROBE_MIN_STEPS_PER_OPTIMIZER = 2
-PROBE_MAX_STEPS = 16
+PROBE_MAX_STEPS = 400
+PROBE_MAX_SECONDS = 60.0
 
 
 class StopTraining(Exception):
@@ -78,6 +84,7 @@ def stats_of(t: torch.Tensor) -> TensorStats:
 class Recorder:
     def __init__(self, max_steps: int | None = None) -> None:
         self.run = RunEvents()
+        self.started = time.perf_counter()
         self.max_steps = max_steps
         self.step = 0
         self.probe = True
@@ -92,6 +99,7 @@ class Recorder:
         self.module_locations: weakref.WeakKeyDictionary[nn.Module, Location] = weakref.WeakKeyDictionary()
         self.module_stack: list[nn.Module] = []
         self.unit_call_location: Location | None = None  # the user's line calling the running unit
+        self.used_params: set[int] = set()  # (probe) parameters seen taking part in an op
         self.named_roles: dict[int, str] = {}  # param key -> role, from watch(generator=, discriminator=)
         self.on_probe_end: list[Callable[[], None]] = []
         self.on_param: list[Callable[[torch.Tensor, int], None]] = []
@@ -124,7 +132,9 @@ class Recorder:
 
     def internal_error(self, where: str, exc: BaseException) -> None:
         if len(self.run.doctor_errors) < 20:
-            self.run.doctor_errors.append(DoctorErrorEvent(where, f"{type(exc).__name__}: {exc}"))
+            frames = [f"{os.path.basename(f.filename)}:{f.lineno} in {f.name}"
+                      for f in traceback.extract_tb(exc.__traceback__)]
+            self.run.doctor_errors.append(DoctorErrorEvent(where, f"{type(exc).__name__}: {exc}", frames))
 
     # --- parameters, optimizers, units ---------------------------------------------------------
     def param_key(self, p: torch.Tensor, create: bool = True) -> int | None:
@@ -188,7 +198,7 @@ class Recorder:
                     self._move(key, f"optimizer#{index}")
         lr = opt.param_groups[0].get("lr", 0.0) if opt.param_groups else 0.0
         self.run.optimizers.append(
-            OptimizerInfo(index, type(opt).__name__, float(lr), keys, location)
+            OptimizerInfo(index, type(opt).__name__, float(lr), keys, location, assigned_name(location))
         )
         return index
 
@@ -215,6 +225,10 @@ class Recorder:
                 info.name = f"{unit.name}.{name}"
                 self._move(key, unit.name)
             unit.params.append(key)
+
+    def unit_name(self, module: nn.Module) -> str | None:
+        unit = self.unit_modules.get(id(module))
+        return None if unit is None else unit.name
 
     def _move(self, key: int, unit: str) -> None:
         info = self.run.params[key]
@@ -249,14 +263,19 @@ class Recorder:
 
     # --- the probe ----------------------------------------------------------------------------
     def probe_should_end(self) -> bool:
-        if self.step >= PROBE_MAX_STEPS:
+        if self.step >= PROBE_MAX_STEPS or time.perf_counter() - self.started > PROBE_MAX_SECONDS:
             return True
         if not self.run.optimizers:
             return False
-        counts = {o.index: 0 for o in self.run.optimizers}
+        # wait for the optimizers in use: those that stepped or whose parameters ran in a forward (a
+        # generator that has not stepped yet still runs in every critic step); not for stray ones
+        counts: dict[int, int] = {}
         for s in self.run.steps_taken:
             counts[s.optimizer] = counts.get(s.optimizer, 0) + 1
-        return min(counts.values()) >= PROBE_MIN_STEPS_PER_OPTIMIZER
+        for o in self.run.optimizers:
+            if o.index not in counts and self.used_params.intersection(o.params):
+                counts[o.index] = 0
+        return bool(counts) and min(counts.values()) >= PROBE_MIN_STEPS_PER_OPTIMIZER
 
     def end_probe(self) -> None:
         if not self.probe:
