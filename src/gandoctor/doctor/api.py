@@ -161,11 +161,8 @@ class Doctor:
         for e in run.exceptions:
             evidence = {"type": e.type, "message": e.message}
             found.append(Finding("script-error", "error", e.step, e.location, evidence))
-        if run.steps == 0:
-            if run.exceptions:
-                how = run.exceptions[0].type
-            else:
-                how = "it ran to its end" if run.exit_code is None else f"sys.exit({run.exit_code})"
+        if run.steps == 0 and not run.exceptions:
+            how = "it ran to its end" if run.exit_code is None else f"sys.exit({run.exit_code})"
             found.append(Finding("no-optimizer-step", "warning", 0, None, {"how": how}))
         elif not run.roles.known:
             evidence = {"reason": run.roles.reason, "n_skipped": len(skipped), "skipped": ", ".join(skipped)}

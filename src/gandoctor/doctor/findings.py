@@ -85,15 +85,22 @@ def rank(
     Then: severity, then each check's ``PRIORITY`` (structural causes before statistical symptoms),
     then the step at which it was first seen.
     """
+    prio = priorities or {}
     present = {f.id for f in findings if f.severity in ("error", "warning")}
     for f in findings:
-        for cause in sorted(present):
-            if cause != f.id and f.id in explains.get(cause, set()):
-                f.explained_by = cause
-                f.severity = "info"
-                break
+        causes = sorted((c for c in present if c != f.id and f.id in explains.get(c, set())),
+                        key=lambda c: prio.get(c, 50))
+        if causes:
+            f.explained_by = causes[0]
+            f.severity = "info"
+    # name the root cause, not a symptom that is itself explained (script-error <- frozen <- no gradient)
+    explained = {f.id: f.explained_by for f in findings if f.explained_by}
+    for f in findings:
+        seen = {f.id}
+        while f.explained_by in explained and explained[f.explained_by] not in seen:
+            seen.add(f.explained_by)
+            f.explained_by = explained[f.explained_by]
     order = {s: i for i, s in enumerate(SEVERITIES)}
-    prio = priorities or {}
     return sorted(
         findings, key=lambda f: (order[f.severity], f.explained_by is not None, prio.get(f.id, 50), f.step)
     )

@@ -72,6 +72,10 @@ def from_data_flow(run: RunEvents) -> tuple[set[str], set[str]]:
         elif not e.origin:
             outside.add(e.unit)
     candidates = {u for u, sources in fed_by.items() if u in outside}
+    if not candidates and run.exceptions:
+        # the run crashed before D saw real data (its first generator step, say): a unit consuming
+        # another unit's output and feeding none is taken as D
+        candidates = {u for u in fed_by if not any(u in src for src in fed_by.values())}
     # a candidate feeding another one is upstream of it (a generator fed by a label-embedding unit)
     discriminators = {u for u in candidates if not any(u in fed_by.get(v, ()) for v in candidates - {u})}
     generators = {g for d in discriminators for g in fed_by[d]} - discriminators

@@ -8,7 +8,7 @@ usual (wrong) advice is "D is too strong": this check explains those symptoms aw
 from __future__ import annotations
 
 from gandoctor.doctor.checks._util import last_cut, no_gradient, probe_steps, window
-from gandoctor.doctor.events import GENERATOR, RunEvents
+from gandoctor.doctor.events import DISCRIMINATOR, GENERATOR, RunEvents
 from gandoctor.doctor.findings import Finding, Text
 
 ID = "generator-no-gradient"
@@ -21,6 +21,8 @@ EXPLAINS = {
     "metric-regression",
     "learning-rate-too-high",
     "optimizer-never-steps",
+    "discriminator-frozen",  # a frozen D in the G step is by design; with a cut fake nothing needs grad
+    "script-error",
 }
 TEXT = {
     "en": Text(
@@ -93,4 +95,29 @@ def detect(run: RunEvents) -> list[Finding]:
                 },
             )
         )
+    if not findings:
+        findings.extend(_crashed_on_a_cut(run, generator_units))
     return findings
+
+
+def _crashed_on_a_cut(run: RunEvents, generator_units: set[str]) -> list[Finding]:
+    """The generator step crashed before G ever stepped: its loss has no graph ("element 0 of tensors
+    does not require grad"), because G's output was cut and D's parameters were switched off for the
+    step (as Lightning's toggle_optimizer does). The cut is the cause, not the crash line."""
+    if not run.exceptions or "grad_fn" not in run.exceptions[0].message:
+        return []
+    crash = run.exceptions[0]
+    backwards = [b for b in run.backwards if b.seq < crash.seq]
+    if not backwards or backwards[-1].has_grad_fn:
+        return []
+    last = backwards[-1]
+    start = run.previous_step_seq(last.seq)
+    d_units = set(run.units_with_role(DISCRIMINATOR))
+    if any(start < e.seq < last.seq and e.unit in d_units and not e.origin for e in run.entries):
+        return []  # D saw real data: this was D's step, whatever froze it
+    cut = last_cut(run, start, last.seq, generator_units, {"detach", "data", "no_grad"})
+    if cut is None:
+        return []
+    return [Finding(ID, SEVERITY, crash.step, cut.location,
+                    {"optimizer": "-", "params": "all", "params_without_grad": "all",
+                     "generator_steps_checked": 0, "cause": _CAUSE_WORDS[cut.kind]})]

@@ -7,7 +7,6 @@ forward hooks (stats.py) remain.
 
 from __future__ import annotations
 
-import contextlib
 import functools
 from collections.abc import Callable
 from typing import Any
@@ -30,8 +29,7 @@ def install(rec: Recorder, compiled: CompiledModules) -> Callable[[], None]:
         original_init(self, *args, **kwargs)
         loc = user_location()
         if loc is not None:
-            with contextlib.suppress(TypeError):  # a module type that cannot be weakly referenced
-                rec.module_locations[self] = loc
+            rec.guard("module init", rec.set_module_location, self, loc)
 
     def pre(module: nn.Module, inputs: Any) -> None:
         if rec.in_optimizer_step or torch.compiler.is_compiling():

@@ -254,7 +254,7 @@ class ProbeMode(TorchFunctionMode):
         if stack:
             top = stack[-1]
             if type(top).__module__.startswith("torch."):
-                loc = self.rec.module_locations.get(top)
+                loc = self.rec.module_location(top)
                 if loc is not None:
                     return loc, True
         return user_location(), self._called_from_user(name)

@@ -96,7 +96,9 @@ class Recorder:
         self.unit_modules: dict[int, UnitModule] = {}  # id(module) -> unit
         self._unit_counts: dict[str, int] = {}
         self._tags: dict[int, tuple[weakref.ref, Tag]] = {}
-        self.module_locations: weakref.WeakKeyDictionary[nn.Module, Location] = weakref.WeakKeyDictionary()
+        # id(module) -> (module, the line that built it). Keyed by id, never by the module itself: a
+        # module may define __hash__ over state its own __init__ has not set yet (torchmetrics does)
+        self._module_locations: dict[int, tuple[weakref.ref, Location]] = {}
         self.module_stack: list[nn.Module] = []
         self.unit_call_location: Location | None = None  # the user's line calling the running unit
         self.used_params: set[int] = set()  # (probe) parameters seen taking part in an op
@@ -225,6 +227,14 @@ class Recorder:
                 info.name = f"{unit.name}.{name}"
                 self._move(key, unit.name)
             unit.params.append(key)
+
+    def set_module_location(self, module: nn.Module, loc: Location) -> None:
+        with contextlib.suppress(TypeError):  # a module type that cannot be weakly referenced
+            self._module_locations[id(module)] = (weakref.ref(module), loc)
+
+    def module_location(self, module: nn.Module) -> Location | None:
+        entry = self._module_locations.get(id(module))
+        return entry[1] if entry is not None and entry[0]() is module else None
 
     def unit_name(self, module: nn.Module) -> str | None:
         unit = self.unit_modules.get(id(module))
