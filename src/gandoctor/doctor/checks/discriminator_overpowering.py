@@ -1,8 +1,11 @@
 """discriminator-overpowering: D(real) -> 1 and D(fake) -> 0 for the rest of the run.
 
 A symptom, reported only when no code bug explains it (the root-cause checks list it in their
-EXPLAINS, and the ranking then demotes it). It is the one case where the usual advice is right:
-weaken D. Only for the BCE family, where D's output is a probability (or a logit of one); hinge,
+EXPLAINS, and the ranking then demotes it). It is a warning: a D that wins for a while is common in
+runs that still converge. It becomes an error only with a cause in the config (D's learning rate
+several times G's) or evidence that training stopped (D saturated so far that its gradients vanish).
+It is the one case where the usual advice is right: weaken D. Only for the BCE family, where D's
+output is a probability (or a logit of one); hinge,
 least-squares and Wasserstein critics have no such scale.
 """
 
@@ -15,7 +18,7 @@ from gandoctor.doctor.events import DISCRIMINATOR, GENERATOR, RunEvents
 from gandoctor.doctor.findings import Finding, Text
 
 ID = "discriminator-overpowering"
-SEVERITY = "error"
+SEVERITY = "warning"
 NEEDS_ROLES = True
 EXPLAINS = {"mode-collapse"}
 TEXT = {
@@ -40,6 +43,8 @@ TEXT = {
 }
 
 WIN = 0.95  # mean D(real) above this and mean D(fake) below 1 - WIN ...
+LR_RATIO = 4.0  # an error when D's learning rate is at least this many times G's ...
+SATURATED = 0.999  # ... or when D's tail means are beyond this (sigmoid gradients ~1e-3: training stopped)
 MIN_VALUES = 30  # ... over at least this many measurements of each ...
 TAIL = 1 / 3  # ... in the last third of the run (and from the reported step on)
 
@@ -87,9 +92,15 @@ def detect(run: RunEvents) -> list[Finding]:
         "d_lr": d_opts[0].lr if d_opts else None,
     }
     g_opts = run.optimizers_with_role(GENERATOR)
+    severity = SEVERITY
     if g_opts:
         evidence["g_lr"] = g_opts[0].lr
-    return [Finding(ID, SEVERITY, start, d_opts[0].location if d_opts else None, evidence)]
+    if d_opts and g_opts and g_opts[0].lr > 0 and d_opts[0].lr / g_opts[0].lr >= LR_RATIO:
+        ratio = d_opts[0].lr / g_opts[0].lr
+        severity, evidence["cause"] = "error", f"D's learning rate is {ratio:.3g}x G's"
+    elif statistics.fmean(tail_real) > SATURATED and statistics.fmean(tail_fake) < 1 - SATURATED:
+        severity, evidence["cause"] = "error", "D is saturated: its gradients to G have vanished"
+    return [Finding(ID, severity, start, d_opts[0].location if d_opts else None, evidence)]
 
 
 def _onset(real: list[tuple[int, float]], fake: list[tuple[int, float]]) -> int:

@@ -12,6 +12,7 @@ NEEDS_ROLES = True
 PRIORITY = 30
 EXPLAINS = {"mode-collapse", "discriminator-overpowering", "generator-no-gradient", "metric-regression"}
 TOLERANCE = 0.05
+RELATIVE = {"sub", "__sub__"}  # the loss input is a difference of two tensors (RSGAN, RaGAN)
 TEXT = {
     "en": Text(
         summary="{what}: target {target} for {who}, the same as the discriminator's target for {other}",
@@ -38,6 +39,8 @@ def detect(run: RunEvents) -> list[Finding]:
     for call in run.loss_calls:
         if call.kind not in ("bce", "bce_with_logits", "mse") or call.target_value is None:
             continue
+        if call.input_producer in RELATIVE:
+            continue  # a relativistic loss scores D(real) - D(fake): its targets mean something else
         units = set(call.units)
         role = role_of_step(run, next_step(run, call.seq))
         if units & g_units:

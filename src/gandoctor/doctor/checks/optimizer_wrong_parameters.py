@@ -31,8 +31,12 @@ TEXT = {
 
 def detect(run: RunEvents) -> list[Finding]:
     findings = []
+    dedicated = {run.roles.optimizers.get(o.index) for o in run.optimizers}
+    # a design, not a bug, when G and D each have an optimizer of their own: InfoGAN's information
+    # loss (or an auxiliary classifier loss) is optimized over both networks by a third optimizer
+    auxiliary = {GENERATOR, DISCRIMINATOR} <= dedicated
     for opt in run.optimizers:
-        if run.roles.optimizers.get(opt.index) == "mixed":
+        if run.roles.optimizers.get(opt.index) == "mixed" and not auxiliary:
             findings.append(Finding(ID, SEVERITY, 0, opt.location,
                                     {"optimizer": opt.index, "kind": opt.kind,
                                      "holds": "both the generator's and the discriminator's parameters",
