@@ -2,12 +2,17 @@
 
 A buggy script marks exactly one line with ``# doctor: expect <finding-id>``: the first error finding
 the doctor must report, at that line. Header comments ``# doctor: max-steps N`` (the step budget, for
-statistical findings that need a longer run) and ``# doctor: needs mnist|cats64`` (data under
-``../shared/data``; the test skips with a reason when it is absent) complete the contract.
+statistical findings that need a longer run) and ``# doctor: needs mnist|cats64|lightning`` (data under
+``../shared/data``, or an optional package; the test skips with a reason when it is absent) complete
+the contract.
+
+Sections: ``examples/zoo/buggy`` and ``correct`` are the "core" section; any folder beside them with
+its own ``buggy/`` and ``correct/`` is a section of that name ("idioms": the coding styles people use).
 """
 
 from __future__ import annotations
 
+import importlib.util
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,6 +22,7 @@ ZOO = REPO / "examples" / "zoo"
 SHARED_DATA = REPO.parent / "shared" / "data"
 DEFAULT_MAX_STEPS = 20
 _NEEDS_FILE = {"mnist": "mnist/t10k-images-idx3-ubyte.gz", "cats64": "cats64/1.jpg"}
+_NEEDS_PACKAGE = {"lightning"}
 
 _EXPECT = re.compile(r"#\s*doctor:\s*expect\s+([a-z0-9-]+)")
 _MAX_STEPS = re.compile(r"^#\s*doctor:\s*max-steps\s+(\d+)", re.MULTILINE)
@@ -34,11 +40,19 @@ class ZooScript:
 
     @property
     def name(self) -> str:
-        return f"{self.path.parent.name}/{self.path.stem}"
+        return self.path.relative_to(ZOO).with_suffix("").as_posix()
+
+    @property
+    def section(self) -> str:
+        return "core" if self.path.parent.parent == ZOO else self.path.parent.parent.name
 
     def missing_data(self) -> str | None:
-        """Why this script cannot run here (data absent), or None."""
+        """Why this script cannot run here (data or an optional package absent), or None."""
         for need in self.needs:
+            if need in _NEEDS_PACKAGE:
+                if importlib.util.find_spec(need) is None:
+                    return f"{self.name} needs the optional package {need} (pip install {need})"
+                continue
             path = SHARED_DATA / _NEEDS_FILE[need]
             if not path.exists():
                 return f"{self.name} needs {need}, not found at {path} (see ../shared/data/README.md)"
@@ -55,9 +69,9 @@ def parse(path: Path) -> ZooScript:
         raise ValueError(f"{path}: a correct script marks no line")
     max_steps = _MAX_STEPS.search(text)
     needs = tuple(_NEEDS.findall(text))
-    unknown = [n for n in needs if n not in _NEEDS_FILE]
+    unknown = [n for n in needs if n not in _NEEDS_FILE and n not in _NEEDS_PACKAGE]
     if unknown:
-        raise ValueError(f"{path}: unknown data {unknown}; known: {sorted(_NEEDS_FILE)}")
+        raise ValueError(f"{path}: unknown need {unknown}; known: {sorted([*_NEEDS_FILE, *_NEEDS_PACKAGE])}")
     return ZooScript(
         path=path,
         buggy=buggy,
@@ -68,8 +82,15 @@ def parse(path: Path) -> ZooScript:
     )
 
 
+def sections() -> list[Path]:
+    """The zoo root (the core section) and every folder beside its buggy/ and correct/ that has both."""
+    extra = sorted(p for p in ZOO.iterdir() if (p / "buggy").is_dir() and (p / "correct").is_dir())
+    return [ZOO, *extra]
+
+
 def all_scripts() -> list[ZooScript]:
-    return [parse(p) for kind in ("buggy", "correct") for p in sorted((ZOO / kind).glob("*.py"))]
+    return [parse(p) for root in sections() for kind in ("buggy", "correct")
+            for p in sorted((root / kind).glob("*.py"))]
 
 
 @dataclass
@@ -96,21 +117,25 @@ class Outcome:
 
 
 def summary(outcomes: list[Outcome]) -> str:
-    """Detection rate, localization rate, false alarms and steps to detection per finding id."""
-    buggy = [o for o in outcomes if o.script.buggy]
-    correct = [o for o in outcomes if not o.script.buggy]
+    """Per section: detection, localization and false alarms; then steps to detection per finding id."""
     lines = ["doctor zoo summary"]
-    if buggy:
-        detected = sum(o.detected for o in buggy)
-        localized = sum(o.localized for o in buggy)
-        lines.append(f"  detection rate     {detected}/{len(buggy)} = {detected / len(buggy):.0%}"
-                     "  (right id as the first error finding)")
-        lines.append(f"  localization rate  {localized}/{len(buggy)} = {localized / len(buggy):.0%}"
-                     "  (right id and right line)")
-    if correct:
-        alarms = [o.script.name for o in correct if o.false_alarm]
-        lines.append(f"  false alarms       {len(alarms)}/{len(correct)} correct scripts"
-                     + (f": {', '.join(alarms)}" if alarms else ""))
+    for section in sorted({o.script.section for o in outcomes}, key=lambda s: (s != "core", s)):
+        mine = [o for o in outcomes if o.script.section == section]
+        buggy = [o for o in mine if o.script.buggy]
+        correct = [o for o in mine if not o.script.buggy]
+        lines.append(f"  [{section}]")
+        if buggy:
+            detected = sum(o.detected for o in buggy)
+            localized = sum(o.localized for o in buggy)
+            lines.append(f"    detection rate     {detected}/{len(buggy)} = {detected / len(buggy):.0%}"
+                         "  (right id as the first error finding)")
+            lines.append(f"    localization rate  {localized}/{len(buggy)} = {localized / len(buggy):.0%}"
+                         "  (right id and right line)")
+        if correct:
+            alarms = [o.script.name for o in correct if o.false_alarm]
+            lines.append(f"    false alarms       {len(alarms)}/{len(correct)} correct scripts"
+                         + (f": {', '.join(alarms)}" if alarms else ""))
+    buggy = [o for o in outcomes if o.script.buggy]
     by_id: dict[str, list[Outcome]] = {}
     for o in buggy:
         by_id.setdefault(o.script.expected_id or "", []).append(o)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import gc
 import warnings
+import weakref
 from typing import Any
 
 import torch
@@ -92,8 +93,9 @@ class Doctor:
             with warnings.catch_warnings():  # isinstance() on some torch objects warns
                 warnings.simplefilter("ignore")
                 existing = [o for o in gc.get_objects() if isinstance(o, torch.optim.Optimizer)]
-        for opt in existing:  # optimizers built before watch() began
-            rec.guard("find optimizers", rec.add_optimizer, opt, None)
+        # optimizers built before watch() began join once their parameters are seen in use (or they
+        # step): others alive in this process (an earlier run's) are not this code's
+        rec.candidate_optimizers = [weakref.ref(o) for o in existing]
         for module, role in ((self.generator, GENERATOR), (self.discriminator, DISCRIMINATOR)):
             if module is not None:
                 rec.add_unit_module(module)
@@ -129,6 +131,7 @@ class Doctor:
         self._pop_mode()
         for remove in reversed(self._removers):
             rec.guard("detach", remove)
+        rec.guard("find optimizers", rec.adopt_used_candidates)
         rec.run.steps = rec.step
         if rec.probe:
             rec.run.probe_steps = rec.step

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from gandoctor.doctor.events import CutEvent, RunEvents, StepEvent
+from gandoctor.doctor.events import DISCRIMINATOR, GENERATOR, CutEvent, RunEvents, StepEvent
 
 
 def window(run: RunEvents, step: StepEvent, same_optimizer: bool = True) -> tuple[int, int]:
@@ -44,4 +44,13 @@ def next_step(run: RunEvents, seq: int) -> StepEvent | None:
 
 
 def role_of_step(run: RunEvents, step: StepEvent | None) -> str | None:
-    return None if step is None else run.roles.optimizers.get(step.optimizer)
+    """The role the step trains: its optimizer's; for an optimizer over both networks, the role of the
+    parameters its gradients reached (one optimizer that moves G or D in turn), else "mixed"."""
+    if step is None:
+        return None
+    role = run.roles.optimizers.get(step.optimizer)
+    if role != "mixed":
+        return role
+    touched = {run.roles.params.get(k) for i in step.sources if (b := run.backward(i)) for k in b.params}
+    touched &= {GENERATOR, DISCRIMINATOR}
+    return touched.pop() if len(touched) == 1 else "mixed"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from gandoctor.doctor.checks._util import probe_steps, role_of_step
 from gandoctor.doctor.events import DISCRIMINATOR, GENERATOR, RunEvents
 from gandoctor.doctor.findings import Finding, Text
 
@@ -36,7 +37,7 @@ def detect(run: RunEvents) -> list[Finding]:
     # loss (or an auxiliary classifier loss) is optimized over both networks by a third optimizer
     auxiliary = {GENERATOR, DISCRIMINATOR} <= dedicated
     for opt in run.optimizers:
-        if run.roles.optimizers.get(opt.index) == "mixed" and not auxiliary:
+        if run.roles.optimizers.get(opt.index) == "mixed" and not auxiliary and not _in_turn(run, opt.index):
             findings.append(Finding(ID, SEVERITY, 0, opt.location,
                                     {"optimizer": opt.index, "kind": opt.kind,
                                      "holds": "both the generator's and the discriminator's parameters",
@@ -52,3 +53,10 @@ def detect(run: RunEvents) -> list[Finding]:
                                      "holds": f"the {other}'s parameters",
                                      "problem": f"no optimizer holds the {role}'s parameters"}))
     return findings
+
+
+def _in_turn(run: RunEvents, optimizer: int) -> bool:
+    """Every watched step of this optimizer moved one network only (G's and D's turns, with the other
+    frozen or detached): a correct way to drive both with one optimizer."""
+    steps = probe_steps(run, optimizer)
+    return bool(steps) and all(role_of_step(run, s) in (GENERATOR, DISCRIMINATOR) for s in steps)

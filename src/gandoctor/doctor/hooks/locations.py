@@ -109,3 +109,69 @@ def name_in_frame(obj: object, frame: FrameType | None = None) -> str:
         if value is obj:
             return name
     return ""
+
+
+_made_by_cache: dict[tuple[str, str], Location | None] = {}
+
+
+def made_by_library(frame: FrameType | None = None) -> Location | None:
+    """For an op that library code runs on the user's behalf (a transform inside a DataLoader), the
+    user line that built the library object running it: ``transforms.ToTensor()``, not the ``for``
+    line. The object is the innermost ``self`` from outside torch that is callable; its line is where
+    the user's script calls its class."""
+    f = frame or sys._getframe(1)
+    user_files: list[str] = []
+    owners: list[type] = []
+    while f is not None:
+        filename = f.f_code.co_filename
+        if is_user_file(filename):
+            user_files.append(filename)
+        elif not user_files:
+            owner = f.f_locals.get("self")
+            module = type(owner).__module__ if owner is not None else "torch"
+            if not module.startswith(("torch.", "gandoctor.", "builtins")) and callable(owner):
+                owners.append(type(owner))
+        f = f.f_back
+    for cls in owners:
+        for filename in dict.fromkeys(user_files):
+            key = (filename, cls.__name__)
+            if key not in _made_by_cache:
+                _made_by_cache[key] = _call_line(filename, cls.__name__)
+            if _made_by_cache[key] is not None:
+                return _made_by_cache[key]
+    return None
+
+
+def _call_line(filename: str, name: str) -> Location | None:
+    pattern = re.compile(rf"\b{re.escape(name)}\s*\(")
+    for number, text in enumerate(linecache.getlines(filename), 1):
+        if pattern.search(text.split("#", 1)[0]):
+            return Location(filename, number)
+    return None
+
+
+def assigned_at(t: object, frame: FrameType | None = None) -> Location | None:
+    """Where the user's code last assigned the variable that holds ``t`` (``images = torch.from_numpy(
+    pixels / 255.0)``): for a tensor made where the doctor could not see it (numpy, legacy constructors)."""
+    f = frame or sys._getframe(1)
+    while f is not None and not is_user_file(f.f_code.co_filename):
+        f = f.f_back
+    while f is not None:
+        if is_user_file(f.f_code.co_filename):
+            for scope in (f.f_locals, f.f_globals):
+                for name, value in scope.items():
+                    if value is t:
+                        return _last_assignment(f.f_code.co_filename, name, f.f_lineno)
+        f = f.f_back
+    return None
+
+
+def _last_assignment(filename: str, name: str, before: int) -> Location | None:
+    pattern = re.compile(rf"^\s*{re.escape(name)}\s*(?::[^=]*)?=(?!=)")
+    found = None
+    for number, text in enumerate(linecache.getlines(filename), 1):
+        if pattern.match(text):
+            found = Location(filename, number)
+            if number >= before:
+                break
+    return found

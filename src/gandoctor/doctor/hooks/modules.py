@@ -39,6 +39,8 @@ def install(rec: Recorder, compiled: CompiledModules) -> Callable[[], None]:
             rec.guard("module hook", rec.add_unit_module, module)
             rec.unit_call_location = user_location()
             unit = rec.unit_name(module)
+        elif rec.guard("module hook", _nested_unit, module):
+            rec.guard("module hook", rec.add_unit_module, module)
         if is_compiled(module):
             rec.guard("compiled module", compiled.enter, module, unit, inputs)
         rec.module_stack.append(module)
@@ -52,6 +54,14 @@ def install(rec: Recorder, compiled: CompiledModules) -> Callable[[], None]:
         while stack:
             if stack.pop() is module:
                 break
+
+    def _nested_unit(module: nn.Module) -> bool:
+        """Inside a wrapper whose parameters different optimizers train (``self(z)`` of a LightningModule
+        that runs G, or a GAN module running G then D), a submodule trained by one is a unit itself."""
+        outer = rec.innermost_unit()
+        if outer is None or id(module) in rec.unit_modules or not rec.splits(outer):
+            return False
+        return next(module.parameters(), None) is not None and not rec.splits(module)
 
     nn.Module.__init__ = init  # type: ignore[method-assign]
     handles = [register_module_forward_pre_hook(pre), register_module_forward_hook(post, always_call=True)]

@@ -38,9 +38,30 @@ def install(rec: Recorder, grads: GradTracker, stats: StepStatsCollector) -> Cal
     pending: dict[int, tuple] = {}
     step_lines: dict[int, Location | None] = {}  # optimizer index -> the line of its step() in the probe
 
-    def pre(opt: torch.optim.Optimizer, args: tuple, kwargs: dict) -> None:
+    def pre(opt: torch.optim.Optimizer, args: tuple, kwargs: dict) -> tuple | None:
         rec.in_optimizer_step = True
+        closure = args[1] if len(args) > 1 else kwargs.get("closure")  # args[0] is the optimizer
+        if callable(closure):  # opt.step(closure), as Lightning's automatic optimization does
+            return _with_closure(opt, closure, args, kwargs)
         rec.guard("step pre-hook", _pre, opt)
+        return None
+
+    def _with_closure(opt: torch.optim.Optimizer, closure: Callable, args: tuple, kwargs: dict) -> tuple:
+        """The closure computes the loss and its gradients inside step(): let the probe see it, then
+        take the pre-step account. It is the same closure, called as the optimizer calls it."""
+
+        @passes_through
+        def watched_closure() -> object:
+            rec.in_optimizer_step = False
+            try:
+                return closure()
+            finally:
+                rec.in_optimizer_step = True
+                rec.guard("step pre-hook", _pre, opt)
+
+        if len(args) > 1:
+            return (args[0], watched_closure, *args[2:]), kwargs
+        return args, {**kwargs, "closure": watched_closure}
 
     def _pre(opt: torch.optim.Optimizer) -> None:
         index = rec.optimizer_index(opt)

@@ -25,7 +25,13 @@ from gandoctor.doctor.events import (
     LossCallEvent,
     RequiresGradEvent,
 )
-from gandoctor.doctor.hooks.locations import is_user_file, passes_through, user_location
+from gandoctor.doctor.hooks.locations import (
+    assigned_at,
+    is_user_file,
+    made_by_library,
+    passes_through,
+    user_location,
+)
 from gandoctor.doctor.hooks.recorder import Part, Recorder, Tag, stats_of
 
 NOISE = {"randn", "rand", "randn_like", "rand_like", "normal"}
@@ -46,7 +52,8 @@ LOSSES = {"binary_cross_entropy": "bce", "binary_cross_entropy_with_logits": "bc
 NEGATE = {"neg", "__neg__", "__rsub__", "rsub"}
 ADD = {"add", "__add__", "__radd__", "add_", "__iadd__", "sub", "__sub__"}
 MUL = {"mul", "__mul__", "__rmul__"}
-MIX = {"cat", "concat", "concatenate", "stack", "hstack", "vstack", "column_stack"} | ADD | MUL
+JOIN = {"cat", "concat", "concatenate", "stack", "hstack", "vstack", "column_stack"}
+MIX = JOIN | ADD | MUL
 _OWN_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 _OVERRIDES = os.path.join("torch", "overrides.py")
 
@@ -63,28 +70,30 @@ def _is_tensor(x: Any) -> bool:
     return isinstance(x, torch.Tensor)
 
 
-def _parts(acts: list[torch.Tensor], tags: list[Tag | None], out: Any) -> tuple[Part, ...]:
+def _parts(name: str, acts: list[torch.Tensor], tags: list[Tag | None], out: Any) -> tuple[Part, ...]:
     """The sources of a cat/stack/add/mul, flattened through nested mixes (see ``Tag.parts``).
 
     A factor broadcast onto the others (GP's ``alpha`` of shape (B, 1)) is a coefficient, not a source.
-    When the sources differ in provenance, each one's statistics are taken now: an inline temporary
+    Only a mix of different provenance has parts, and each one's statistics are taken now: an inline temporary
     (``img.view(B, -1)`` inside a ``cat``) is gone by the time the network consumes the mix.
     """
-    size = out.numel() if _is_tensor(out) else 0
+    size = out.numel() if _is_tensor(out) and name not in JOIN else 0  # cat's parts are smaller by design
     kept = [(a, t) for a, t in zip(acts, tags, strict=True) if a.numel() * 4 > size or (t and t.parts)]
     mixed = len({t.units if t else frozenset() for _, t in kept}) > 1
+    if not mixed:
+        return ()  # one provenance (a collated batch, a scaled fake): not a mix worth taking apart
     parts: list[Part] = []
     for act, tag in kept:
         if tag is not None and tag.parts:
             for ref, part, stats in tag.parts:
-                source = ref() if ref is not None and stats is None and mixed else None
+                source = ref() if ref is not None and stats is None else None
                 parts.append((ref, part, stats_of(source) if source is not None else stats))
             continue
         try:
             ref: weakref.ref | None = weakref.ref(act)
         except TypeError:  # a tensor subclass that cannot be weakly referenced
             ref = None
-        parts.append((ref, tag or Tag(), stats_of(act) if mixed else None))
+        parts.append((ref, tag or Tag(), stats_of(act)))
     return tuple(parts)
 
 
@@ -187,7 +196,12 @@ class ProbeMode(TorchFunctionMode):
         first = acts_tags[0] if acts_tags else None
         loc, direct = self._location(name)
         # an op run by library code (DataLoader's collate, a transform) keeps its input's line
-        made_at = loc if direct or first is None or first.location is None else first.location
+        if direct:
+            made_at = loc
+        elif first is not None and first.location is not None:
+            made_at = first.location  # library code (a DataLoader's collate) keeps its input's line
+        else:  # a tensor library code made, or one made where the doctor could not see it
+            made_at = made_by_library() or (assigned_at(acts[0]) if acts else None) or loc
 
         if params and not torch.is_grad_enabled() and name not in INIT_INPLACE:
             where = rec.unit_call_location if rec.module_stack else loc
@@ -230,7 +244,7 @@ class ProbeMode(TorchFunctionMode):
         elif name in ("mean", "sum") and first is not None and first.loss_call is not None:
             tag = Tag(units, noise, first.producer, (), loc, loss_call=first.loss_call)
         elif name in MIX and not params and len(acts) > 1:
-            tag = Tag(units, noise, name, (), made_at, parts=_parts(acts, acts_tags, out))
+            tag = Tag(units, noise, name, (), made_at, parts=_parts(name, acts, acts_tags, out))
         else:
             tag = Tag(units, noise, name, tuple(params), made_at, loss_call=loss_index)
         many = out if isinstance(out, (tuple, list)) else []

@@ -70,6 +70,13 @@ class UnitModule:
     params: list[int] = field(default_factory=list)
 
 
+def _storage_key(t: torch.Tensor) -> tuple:
+    try:
+        return (t.data_ptr(), tuple(t.shape), t.stride(), t.dtype)
+    except RuntimeError:  # a tensor without storage (meta, some subclasses)
+        return (id(t),)
+
+
 def stats_of(t: torch.Tensor) -> TensorStats:
     x = t.detach()
     if not x.is_floating_point():
@@ -94,14 +101,17 @@ class Recorder:
         self._param_refs: dict[int, weakref.ref] = {}
         self._optimizers: dict[int, int] = {}  # id(optimizer) -> index
         self.unit_modules: dict[int, UnitModule] = {}  # id(module) -> unit
+        self._splits: dict[int, tuple[int, bool]] = {}  # id(module) -> (optimizers counted, splits)
         self._unit_counts: dict[str, int] = {}
         self._tags: dict[int, tuple[weakref.ref, Tag]] = {}
+        self._by_storage: dict[tuple, tuple[weakref.ref, Tag]] = {}  # (data_ptr, shape, stride) -> tag
         # id(module) -> (module, the line that built it). Keyed by id, never by the module itself: a
         # module may define __hash__ over state its own __init__ has not set yet (torchmetrics does)
         self._module_locations: dict[int, tuple[weakref.ref, Location]] = {}
         self.module_stack: list[nn.Module] = []
         self.unit_call_location: Location | None = None  # the user's line calling the running unit
         self.used_params: set[int] = set()  # (probe) parameters seen taking part in an op
+        self.candidate_optimizers: list[weakref.ref] = []  # built before watch(); see adopt_used_candidates
         self.named_roles: dict[int, str] = {}  # param key -> role, from watch(generator=, discriminator=)
         self.on_probe_end: list[Callable[[], None]] = []
         self.on_param: list[Callable[[torch.Tensor, int], None]] = []
@@ -212,10 +222,14 @@ class Recorder:
         return [p for group in opt.param_groups for p in group["params"]]
 
     def add_unit_module(self, module: nn.Module) -> None:
-        """A module the script calls directly becomes a unit, with its parameters."""
+        """A module the script calls directly becomes a unit, with its parameters.
+
+        A parameter belongs to the smallest unit that holds it: a LightningModule (or any wrapper)
+        called first takes all its parameters, and gives G's and D's back when they are called too.
+        """
         if id(module) in self.unit_modules:
             return
-        kind = type(module).__name__
+        kind = type(getattr(module, "_orig_mod", module)).__name__  # a compiled module: the class inside
         count = self._unit_counts.get(kind, 0)
         self._unit_counts[kind] = count + 1
         unit = UnitModule(f"{kind}#{count}", weakref.ref(module))
@@ -223,10 +237,35 @@ class Recorder:
         for name, p in module.named_parameters():
             key = self.param_key(p)
             info = self.run.params[key]
-            if info.unit.startswith(("tensor#", "optimizer#")):
+            if info.unit.startswith(("tensor#", "optimizer#")) or self._is_wider(info.unit, module):
                 info.name = f"{unit.name}.{name}"
                 self._move(key, unit.name)
             unit.params.append(key)
+
+    def _is_wider(self, unit_name: str, module: nn.Module) -> bool:
+        """Whether the unit ``unit_name`` is a module that contains ``module``."""
+        outer = next((u.module() for u in self.unit_modules.values() if u.name == unit_name), None)
+        return outer is not None and outer is not module and any(m is module for m in outer.modules())
+
+    def splits(self, module: nn.Module) -> bool:
+        """Whether ``module``'s parameters are trained by different optimizers (G and D in one wrapper)."""
+        cached = self._splits.get(id(module))
+        if cached is not None and cached[0] == len(self.run.optimizers):
+            return cached[1]
+        groups = set()
+        for p in module.parameters():
+            key = self.param_key(p, create=False)
+            if key is not None and self.run.params[key].optimizers:
+                groups.add(tuple(self.run.params[key].optimizers))
+        value = len(groups) > 1
+        self._splits[id(module)] = (len(self.run.optimizers), value)
+        return value
+
+    def innermost_unit(self) -> nn.Module | None:
+        for module in reversed(self.module_stack):
+            if id(module) in self.unit_modules:
+                return module
+        return None
 
     def set_module_location(self, module: nn.Module, loc: Location) -> None:
         with contextlib.suppress(TypeError):  # a module type that cannot be weakly referenced
@@ -255,13 +294,21 @@ class Recorder:
         entry = self._tags.get(id(t))
         if entry is not None and entry[0]() is t:
             return entry[1]
+        # a new Python object over a tagged tensor's memory, made where the doctor cannot see it
+        # (``Variable(x)``, ``torch.Tensor(x)``): the same values, the same provenance
+        alias = self._by_storage.get(_storage_key(t))
+        if alias is not None and alias[0]() is not None:
+            return alias[1]
         return None
 
     def set_tag(self, t: torch.Tensor, tag: Tag) -> None:
         with contextlib.suppress(TypeError):  # some tensor subclasses cannot be weakly referenced
-            self._tags[id(t)] = (weakref.ref(t), tag)
+            ref = weakref.ref(t)
+            self._tags[id(t)] = (ref, tag)
+            self._by_storage[_storage_key(t)] = (ref, tag)
         if len(self._tags) > 200_000:  # drop dead entries now and then
             self._tags = {k: v for k, v in self._tags.items() if v[0]() is not None}
+            self._by_storage = {k: v for k, v in self._by_storage.items() if v[0]() is not None}
 
     def units_of(self, t: torch.Tensor) -> frozenset[str]:
         if self.is_param(t):
@@ -272,7 +319,23 @@ class Recorder:
         return tag.units if tag else frozenset()
 
     # --- the probe ----------------------------------------------------------------------------
+    def adopt_used_candidates(self) -> None:
+        """Optimizers built before ``watch()`` whose parameters the watched code has used."""
+        kept = []
+        for ref in self.candidate_optimizers:
+            opt = ref()
+            if opt is None or id(opt) in self._optimizers:
+                continue
+            keys = [self.param_key(p, create=False) for p in self.optimizer_params(opt)]
+            if self.used_params.intersection(k for k in keys if k is not None):
+                self.add_optimizer(opt, None)
+            else:
+                kept.append(ref)
+        self.candidate_optimizers = kept
+
     def probe_should_end(self) -> bool:
+        if self.candidate_optimizers:
+            self.adopt_used_candidates()
         if self.step >= PROBE_MAX_STEPS or time.perf_counter() - self.started > PROBE_MAX_SECONDS:
             return True
         if not self.run.optimizers:
@@ -293,5 +356,6 @@ class Recorder:
         self.probe = False
         self.run.probe_steps = self.step
         self._tags.clear()
+        self._by_storage.clear()
         for callback in self.on_probe_end:
             self.guard("end of probe", callback)
