@@ -90,6 +90,7 @@ class EntryEvent:
     data_location: Location | None  # where the consumed tensor was last computed in user code
     producer: str = ""  # the op that produced the consumed tensor, e.g. "tanh" for a tanh generator
     batch_location: Location | None = None  # the user line that made it: next(iter(loader))
+    grad_path: bool = True  # the consumed tensor requires grad: a gradient can flow back to its origin
 
 
 @dataclass

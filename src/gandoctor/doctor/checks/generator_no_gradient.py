@@ -26,8 +26,7 @@ EXPLAINS = {
 }
 TEXT = {
     "en": Text(
-        summary="the generator's parameters get no gradient from its loss ({params_without_grad} of "
-        "{params} params had no or zero gradient at every generator step); cause: {cause}",
+        summary="the generator gets no gradient through the discriminator ({detail}); cause: {cause}",
         explanation="The generator only learns through the discriminator's judgement of its output. When "
         "that path is cut (detach, no_grad, .item()/numpy), optimizer.step() changes nothing, D wins, and "
         "it looks as if D were too strong.",
@@ -36,8 +35,7 @@ TEXT = {
         "not from .item() or numpy. Detach only in the discriminator's step.",
     ),
     "zh": Text(
-        summary="生成器的参数从其损失中得不到梯度（每次生成器更新时 {params} 个参数中有 "
-        "{params_without_grad} 个梯度为空或为零）；原因：{cause}",
+        summary="生成器得不到经过判别器的梯度（{detail_zh}）；原因：{cause}",
         explanation="生成器只能通过判别器对其输出的评判来学习。这条路径一旦被切断（detach、no_grad、"
         ".item()/numpy），optimizer.step() 就不会改变任何东西，判别器轻易获胜，看起来像是判别器太强。",
         fix="在生成器的更新中保留梯度路径：生成器损失中使用 D(fake)（而不是 fake.detach()），不要在 "
@@ -92,23 +90,59 @@ def detect(run: RunEvents) -> list[Finding]:
                     "params_without_grad": first.grads_none + (first.grads_zero or 0),
                     "generator_steps_checked": len(steps),
                     "cause": _CAUSE_WORDS.get(cause, cause),
+                    **_detail(f"{first.grads_none + (first.grads_zero or 0)} of {first.n_params} params had "
+                              "no or zero gradient at every generator step",
+                              f"每次生成器更新时 {first.n_params} 个参数中有 "
+                              f"{first.grads_none + (first.grads_zero or 0)} 个梯度为空或为零"),
                 },
             )
         )
+    if not findings:
+        findings.extend(_adversarial_path_cut(run, generator_units))
     if not findings:
         findings.extend(_crashed_on_a_cut(run, generator_units))
     return findings
 
 
+def _adversarial_path_cut(run: RunEvents, generator_units: set[str]) -> list[Finding]:
+    """G learns from another loss (pix2pix's L1), but in its every step D scores a cut copy of its
+    output: the adversarial loss never reaches G."""
+    d_units = set(run.units_with_role(DISCRIMINATOR))
+    for opt in run.optimizers_with_role(GENERATOR):
+        steps = probe_steps(run, opt.index)
+        if len(steps) < 2:
+            continue
+        cuts = []
+        for s in steps:
+            start, end = window(run, s, same_optimizer=False)
+            scored = [e for e in run.entries if start < e.seq < end and e.unit in d_units
+                      and set(e.origin) & generator_units]
+            if not scored or any(e.grad_path for e in scored):
+                break
+            cuts.append(last_cut(run, start, scored[-1].seq, generator_units, {"detach", "data", "no_grad"}))
+        else:
+            cut = next((c for c in cuts if c is not None), None)
+            return [Finding(ID, SEVERITY, steps[0].step, cut.location if cut else steps[0].location,
+                            {"optimizer": opt.index, "generator_steps_checked": len(steps),
+                             "cause": _CAUSE_WORDS[cut.kind if cut else "unknown"],
+                             **_detail("in every generator step D scores a cut copy of G's output; only "
+                                       "G's other loss terms reach it",
+                                       "每次生成器更新时 D 评判的都是 G 输出被切断梯度的副本；"
+                                       "只有其他损失项能到达 G")})]
+    return []
+
+
 def _crashed_on_a_cut(run: RunEvents, generator_units: set[str]) -> list[Finding]:
-    """The generator step crashed before G ever stepped: its loss has no graph ("element 0 of tensors
-    does not require grad"), because G's output was cut and D's parameters were switched off for the
-    step (as Lightning's toggle_optimizer does). The cut is the cause, not the crash line."""
-    if not run.exceptions or "grad_fn" not in run.exceptions[0].message:
+    """The generator step crashed before G ever stepped, and its last backward reached none of G's
+    parameters: its loss has no graph ("element 0 of tensors does not require grad": D was switched off
+    for the step, as Lightning's toggle_optimizer does), or G's gradients are all None (GradScaler:
+    "No inf checks were recorded"). The cut of G's output is the cause, not the crash line."""
+    if not run.exceptions or any(run.steps_of(o.index) for o in run.optimizers_with_role(GENERATOR)):
         return []
     crash = run.exceptions[0]
     backwards = [b for b in run.backwards if b.seq < crash.seq]
-    if not backwards or backwards[-1].has_grad_fn:
+    g_keys = {k for k, r in run.roles.params.items() if r == GENERATOR}
+    if not backwards or (backwards[-1].has_grad_fn and g_keys & set(backwards[-1].params)):
         return []
     last = backwards[-1]
     start = run.previous_step_seq(last.seq)
@@ -119,5 +153,10 @@ def _crashed_on_a_cut(run: RunEvents, generator_units: set[str]) -> list[Finding
     if cut is None:
         return []
     return [Finding(ID, SEVERITY, crash.step, cut.location,
-                    {"optimizer": "-", "params": "all", "params_without_grad": "all",
-                     "generator_steps_checked": 0, "cause": _CAUSE_WORDS[cut.kind]})]
+                    {"generator_steps_checked": 0, "cause": _CAUSE_WORDS[cut.kind], "crash": crash.message,
+                     **_detail("its loss never reached G, and the script then crashed",
+                               "其损失从未到达 G，脚本随后崩溃")})]
+
+
+def _detail(en: str, zh: str) -> dict[str, str]:
+    return {"detail": en, "detail_zh": zh}

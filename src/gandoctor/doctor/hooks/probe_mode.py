@@ -311,14 +311,14 @@ class ProbeMode(TorchFunctionMode):
         rec = self.rec
         origin = sorted(tag.units) if tag else []
         noise = bool(tag and tag.noise)
-        key = ("entry", unit, tuple(origin), noise, loc, rec.step)
+        key = ("entry", unit, tuple(origin), noise, loc, rec.step, act.requires_grad)
         if key in self._seen:
             return
         self._seen.add(key)
         rec.run.entries.append(
             EntryEvent(rec.next_seq(), rec.step, unit, origin, noise, stats or stats_of(act), loc,
                        tag.location if tag else None, tag.producer if tag else "",
-                       tag.fetched_at if tag else None)
+                       tag.fetched_at if tag else None, bool(act.requires_grad))
         )
 
     def _affine_chain(self, name: str, params: list[int], first: Tag, loc) -> None:
