@@ -105,3 +105,66 @@ def test_run_dir_of_a_training_run_is_refused(tmp_path: Path):
     result = _gandoctor("--run-dir", "trained", str(ZOO / "correct" / "lsgan_mog.py"), cwd=tmp_path)
     assert result.returncode == 2 and "config.json" in result.stderr
     assert result.stderr.strip().count("\n") == 0
+
+
+UNSEEN_DATA = textwrap.dedent(
+    """
+    import argparse
+    import torch
+    from torch import nn
+
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--steps", type=int, default=40)
+    opt = parser.parse_args()
+    torch.manual_seed(0)
+    netG = nn.Sequential(nn.Linear(4, 16), nn.ReLU(), nn.Linear(16, 2))
+    netD = nn.Sequential(nn.Linear(2, 16), nn.ReLU(), nn.Linear(16, 1))
+    teacher = nn.Linear(4, 2).requires_grad_(False)  # "real" data from a network: no outside input to D
+    opt_g = torch.optim.Adam(netG.parameters(), 1e-3)
+    opt_d = torch.optim.Adam(netD.parameters(), 1e-3)
+    bce = nn.BCEWithLogitsLoss()
+    for i in range(opt.steps):
+        real, fake = teacher(torch.randn(32, 4)), netG(torch.randn(32, 4))
+        opt_d.zero_grad()
+        (bce(netD(real), torch.ones(32, 1)) + bce(netD(fake.detach()), torch.zeros(32, 1))).backward()
+        opt_d.step()
+        opt_g.zero_grad()
+        bce(netD(fake.detach()), torch.ones(32, 1)).backward()  # the bug
+        opt_g.step()
+    """
+)
+
+
+def test_roles_named_on_the_command_line(tmp_path: Path):
+    script = tmp_path / "unseen.py"
+    script.write_text(UNSEEN_DATA)
+    out = tmp_path / "f.json"
+    result = _gandoctor("--no-report", "--json", str(out), script.name, cwd=tmp_path)
+    inferred = json.loads(out.read_text())
+    assert not inferred["roles"]["known"]
+    assert any(f["id"] == "roles-unknown" and f["severity"] == "warning" for f in inferred["findings"])
+    assert "No problems found" not in result.stdout
+    # the role-free check still names the optimizer that never gets a gradient, by its own name
+    assert inferred["findings"][0]["id"] == "optimizer-without-gradient"
+    assert "opt_g.step()" in inferred["findings"][0]["fix"]
+
+    result = _gandoctor("--no-report", "--json", str(out), "--generator", "netG", "--discriminator", "netD",
+                        script.name, cwd=tmp_path)
+    named = json.loads(out.read_text())
+    assert result.returncode == 1 and named["roles"]["known"], result.stdout
+    assert named["findings"][0]["id"] == "generator-no-gradient"
+
+    _gandoctor("--no-report", "--json", str(out), "--generator", "gen", "--discriminator", "netD",
+               script.name, cwd=tmp_path)
+    typo = json.loads(out.read_text())
+    assert "NameError" in typo["roles"]["reason"] and not typo["roles"]["known"]
+
+
+def test_a_script_that_exits_before_training_is_told_so(tmp_path: Path):
+    script = tmp_path / "unseen.py"
+    script.write_text(UNSEEN_DATA)
+    result = _gandoctor("--no-report", script.name, "--help", cwd=tmp_path)
+    assert result.returncode == 0
+    assert "usage:" in result.stdout  # the script's own help, untouched
+    assert "no-optimizer-step" in result.stdout and "nothing was checked" in result.stdout
+    assert "No problems found" not in result.stdout

@@ -115,6 +115,6 @@ def test_same_losses_with_and_without_the_doctor(script: ZooScript, one_thread: 
     assert plain, "the script backpropagated no scalar loss"
     assert watched_error == plain_error
     assert len(watched) == len(plain)
-    first_difference = next((i for i, (a, b) in enumerate(zip(plain, watched)) if a != b), None)
+    first_difference = next((i for i, (a, b) in enumerate(zip(plain, watched, strict=True)) if a != b), None)
     assert first_difference is None, f"loss {first_difference}: {plain[first_difference]} vs " \
                                      f"{watched[first_difference]} with the doctor"

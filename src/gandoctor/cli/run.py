@@ -1,4 +1,5 @@
-"""`gandoctor run [--max-steps N] [--json FILE] [--lang en|zh] [--run-dir DIR | --no-report] SCRIPT ...`.
+"""`gandoctor run [--max-steps N] [--json FILE] [--lang en|zh] [--run-dir DIR | --no-report]
+[--generator EXPR --discriminator EXPR] SCRIPT ...`.
 
 Runs a PyTorch GAN training script unchanged with the doctor attached and prints its findings,
 most likely root cause first, then writes a run directory (findings.json, metrics.jsonl, the HTML
@@ -32,6 +33,11 @@ def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
                    help="where to write findings.json, metrics.jsonl and the report "
                         "(default: runs/doctor-<script name>)")
     p.add_argument("--no-report", action="store_true", help="write no run directory and no report")
+    p.add_argument("--generator", metavar="EXPR",
+                   help="the generator, as an expression in the script (e.g. netG, model.generator); "
+                        "with --discriminator, names the roles instead of inferring them")
+    p.add_argument("--discriminator", metavar="EXPR",
+                   help="the discriminator, as an expression in the script")
     p.add_argument("script", metavar="SCRIPT", help="the training script")
     p.add_argument("args", nargs=argparse.REMAINDER, metavar="ARGS", help="arguments passed to the script")
     return p
@@ -54,7 +60,8 @@ def run(args: argparse.Namespace) -> int:
     from gandoctor.doctor.runner import run_script
 
     try:
-        doctor = run_script(args.script, script_args, args.max_steps or None, args.lang)
+        doctor = run_script(args.script, script_args, args.max_steps or None, args.lang,
+                            named=(args.generator, args.discriminator))
     except Exception as exc:  # the doctor itself failed: one line, exit 2
         raise UsageError(f"the doctor failed: {type(exc).__name__}: {exc}") from exc
     sys.stdout.flush()

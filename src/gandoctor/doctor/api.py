@@ -32,6 +32,7 @@ from gandoctor.doctor.findings import Finding, rank
 from gandoctor.doctor.hooks import autograd, modules, optimizers
 from gandoctor.doctor.hooks.compiled import CompiledModules
 from gandoctor.doctor.hooks.locations import doctor_frames, traceback_locations
+from gandoctor.doctor.hooks.named import NamedRoles
 from gandoctor.doctor.hooks.probe_mode import ProbeMode
 from gandoctor.doctor.hooks.recorder import Recorder, StopTraining
 from gandoctor.doctor.hooks.stats import StepStatsCollector
@@ -49,6 +50,7 @@ class Doctor:
         lang: str = "en",
         script: str = "",
         adopt_optimizers: bool = True,
+        named: tuple[str | None, str | None] = (None, None),
     ) -> None:
         self.generator = generator
         self.discriminator = discriminator
@@ -56,6 +58,10 @@ class Doctor:
         self.adopt_optimizers = adopt_optimizers  # take in optimizers built before the block began
         self.rec = Recorder(max_steps=max_steps)
         self.rec.run.script = script
+        # --generator/--discriminator expressions, evaluated in the script once it has built them
+        self.named = NamedRoles(self.rec, script, *named) if any(named) else None
+        if self.named is not None:
+            self.rec.before_step.append(self.named.resolve)
         self.findings: list[Finding] = []
         self._removers: list[Any] = []
         self._mode: ProbeMode | None = None
@@ -136,6 +142,10 @@ class Doctor:
         if rec.probe:
             rec.run.probe_steps = rec.step
         rec.run.roles = roles_module.infer(rec.run, rec.named_roles)
+        if self.named is not None and self.named.pending:
+            rec.run.roles.known = False
+            why = self.named.reason() or "no optimizer step was taken"
+            rec.run.roles.reason = f"the named networks could not be found: {why}"
         self.findings = self.diagnose()
 
     def _record_exception(self, exc: BaseException) -> None:

@@ -13,10 +13,12 @@ import sys
 from gandoctor.doctor.api import Doctor
 
 
-def run_script(script: str, args: list[str], max_steps: int | None, lang: str = "en") -> Doctor:
+def run_script(script: str, args: list[str], max_steps: int | None, lang: str = "en",
+               named: tuple[str | None, str | None] = (None, None)) -> Doctor:
+    """``named``: (generator, discriminator) expressions from ``--generator``/``--discriminator``."""
     path = os.path.abspath(script)
     # the script builds its own optimizers: ones left alive by earlier code in this process are not its
-    doctor = Doctor(max_steps=max_steps, lang=lang, script=script, adopt_optimizers=False)
+    doctor = Doctor(max_steps=max_steps, lang=lang, script=script, adopt_optimizers=False, named=named)
     saved_argv, saved_path = sys.argv, list(sys.path)
     sys.argv = [script, *args]
     sys.path.insert(0, os.path.dirname(path))

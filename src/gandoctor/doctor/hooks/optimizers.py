@@ -71,6 +71,8 @@ def install(rec: Recorder, grads: GradTracker, stats: StepStatsCollector) -> Cal
             pending[id(opt)] = (index, len(params), none)
             stats.before_step(index, params)
             return
+        for callback in rec.before_step:
+            rec.guard("named roles", callback)
         zero = 0
         sq = 0.0
         keys = [rec.param_key(p) for p in params]

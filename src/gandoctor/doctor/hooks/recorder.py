@@ -114,6 +114,7 @@ class Recorder:
         self.candidate_optimizers: list[weakref.ref] = []  # built before watch(); see adopt_used_candidates
         self.named_roles: dict[int, str] = {}  # param key -> role, from watch(generator=, discriminator=)
         self.on_probe_end: list[Callable[[], None]] = []
+        self.before_step: list[Callable[[], None]] = []  # (probe) called at each optimizer step
         self.on_param: list[Callable[[torch.Tensor, int], None]] = []
         # benchmarks set this to 0.0: wall seconds spent in the doctor's hook code after the probe
         self.hook_seconds: float | None = None
