@@ -220,7 +220,8 @@ class StepStats:
     """Cheap per-step numbers for statistical checks, recorded on the device and read back in batches.
 
     One per optimizer step; any field may be None when it was not measured at that step.
-    ``loss`` is the last backward root before the step; ``d_real``/``d_fake`` are the mean raw outputs
+    ``loss`` is the sum of the backward roots since the previous step (what this step applies);
+    ``d_real``/``d_fake`` are the mean raw outputs
     of the discriminator module on real and generated batches since the previous step; ``*_fingerprint``
     is the sum of the generator's input (noise) / discriminator's real input; ``*_diversity`` the mean
     per-feature standard deviation across the batch.

@@ -59,10 +59,19 @@ def to_json(run: RunEvents, findings: list[Finding], lang: str = "en") -> dict[s
         "units": run.roles.units,
         "optimizers": {str(k): v for k, v in run.roles.optimizers.items()},
     }
+    g_steps = sorted(s.step for s in run.steps_taken
+                     if run.roles.known and run.roles.optimizers.get(s.optimizer) == "generator")
+    data = []
+    for f in findings:
+        item = f.to_json(lang)
+        if g_steps:  # the same finding in training iterations (generator steps), the unit of the plots
+            item["iteration"] = sum(1 for s in g_steps if s <= f.step)
+        data.append(item)
     return {
         "version": 1,
         "script": run.script,
         "steps": run.steps,
+        "step_unit": "optimizer steps, all optimizers together; 'iteration' counts generator steps",
         "roles": roles,
-        "findings": [f.to_json(lang) for f in findings],
+        "findings": data,
     }

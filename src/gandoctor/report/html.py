@@ -25,7 +25,9 @@ WORDS: dict[str, dict[str, str]] = {
         "last_step": "last step",
         "config": "Configuration",
         "losses": "Losses of D and G",
-        "losses_note": "Dashed lines mark the step where each doctor finding appeared (numbers as below).",
+        "losses_note": "Steps on the curves are training iterations (generator steps); dashed lines mark "
+        "the iteration where each doctor finding appeared (numbers as below; the list gives the doctor's "
+        "optimizer step, all optimizers together, and the iteration).",
         "d_outputs": "Mean D(real) against mean D(fake)",
         "grad_norms": "Gradient norms (log scale)",
         "lr_speed": "Learning rates and throughput",
@@ -38,6 +40,7 @@ WORDS: dict[str, dict[str, str]] = {
         "no_findings_file": "No findings.json in this run (the doctor was off).",
         "nothing": "Not recorded in this run.",
         "step": "step",
+        "iteration": "iteration",
         "where": "where",
         "explanation": "why",
         "fix": "fix",
@@ -62,7 +65,8 @@ WORDS: dict[str, dict[str, str]] = {
         "last_step": "最后一步",
         "config": "配置",
         "losses": "判别器 D 与生成器 G 的损失",
-        "losses_note": "虚线标出每条诊断首次出现的步数（编号与下方列表一致）。",
+        "losses_note": "曲线上的步数是训练迭代（生成器更新次数）；虚线标出每条诊断首次出现的迭代"
+        "（编号与下方列表一致；列表给出医生计数的优化器步数（所有优化器合计）和迭代）。",
         "d_outputs": "D(真实) 与 D(生成) 的均值",
         "grad_norms": "梯度范数（对数坐标）",
         "lr_speed": "学习率与吞吐量",
@@ -75,6 +79,7 @@ WORDS: dict[str, dict[str, str]] = {
         "no_findings_file": "本次运行没有 findings.json（未启用医生）。",
         "nothing": "本次运行未记录。",
         "step": "步",
+        "iteration": "迭代",
         "where": "位置",
         "explanation": "原因",
         "fix": "修复",
@@ -177,7 +182,8 @@ def _findings_section(run: RunFiles, w: dict[str, str], lang: str) -> str:
             f'<div><span class="sev">#{number} {_esc(w.get(severity, severity))}</span> '
             f'<code>{_esc(f["id"])}</code> '
             f'<span class="muted">{w["step"]} {_esc(f.get("step"))}'
-            f"{where}</span></div>"
+            + (f" ({w['iteration']} {_esc(f['iteration'])})" if "iteration" in f else "")
+            + f"{where}</span></div>"
             f"<p><b>{_esc(summary)}</b></p>"
             + (f"<p>{w['explanation']}: {_esc(explanation)}</p>" if explanation else "")
             + f"<p>{w['fix']}: {_esc(fix)}</p>"

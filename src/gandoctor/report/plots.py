@@ -32,9 +32,13 @@ def _save(fig: plt.Figure, path: Path) -> Path:
 
 
 def _mark_findings(ax: plt.Axes, findings: list[dict[str, Any]]) -> None:
-    """A dashed vertical line at each finding's step, numbered like the findings list."""
+    """A dashed vertical line at each finding's step, numbered like the findings list.
+
+    The curves count training iterations (one per generator step); a doctor finding carries its
+    iteration next to its optimizer step, so the line falls where it belongs on the curves.
+    """
     for number, finding in enumerate(findings, start=1):
-        step = finding.get("step")
+        step = finding.get("iteration", finding.get("step"))
         if not isinstance(step, int | float):
             continue
         color = SEVERITY_COLORS.get(finding.get("severity"), "#7f8c8d")

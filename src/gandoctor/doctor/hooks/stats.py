@@ -52,7 +52,10 @@ class StepStatsCollector:
         self._handles: list[Any] = []
 
     def on_loss(self, root: torch.Tensor) -> None:
-        self.current["loss"] = root.detach()
+        # the loss a step applies is the sum of its backwards (errD_real.backward(); errD_fake.backward())
+        previous = self.current.get("loss")
+        loss = root.detach()
+        self.current["loss"] = loss if previous is None else previous + loss
         if self._raw_discriminator and root.grad_fn is not None:
             self._backwards += 1
             if self._backwards % SAMPLE_EVERY == 1:
