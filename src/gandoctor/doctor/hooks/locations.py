@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import linecache
 import os
 import re
@@ -143,11 +144,14 @@ def made_by_library(frame: FrameType | None = None) -> Location | None:
 
 
 def _call_line(filename: str, name: str) -> Location | None:
-    pattern = re.compile(rf"\b{re.escape(name)}\s*\(")
-    for number, text in enumerate(linecache.getlines(filename), 1):
-        if pattern.search(text.split("#", 1)[0]):
-            return Location(filename, number)
-    return None
+    """The first line of ``filename`` that calls ``name(...)`` or ``x.name(...)`` (code, not comments)."""
+    try:
+        tree = ast.parse("".join(linecache.getlines(filename)))
+    except (SyntaxError, ValueError):
+        return None
+    lines = [node.lineno for node in ast.walk(tree) if isinstance(node, ast.Call) and
+             (getattr(node.func, "id", None) == name or getattr(node.func, "attr", None) == name)]
+    return Location(filename, min(lines)) if lines else None
 
 
 def assigned_at(t: object, frame: FrameType | None = None) -> Location | None:
