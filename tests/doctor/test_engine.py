@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import argparse
 import sys
+from pathlib import Path
 
 import pytest
 import torch
@@ -63,6 +65,47 @@ def test_a_failing_hook_becomes_a_warning_and_training_goes_on(monkeypatch):
     assert watched == plain
     internal = [f for f in doc.findings if f.id == "doctor-internal-error"]
     assert internal and internal[0].severity == "warning" and "boom" in internal[0].evidence["message"]
+    assert any("broken" in frame for frame in internal[0].evidence["traceback"])  # the doctor's own frames
+    assert doc.failed and not any(f.id == "script-error" for f in doc.findings)
+
+
+def test_a_doctor_failure_exits_2_from_the_cli(monkeypatch, tmp_path):
+    from gandoctor.cli import run as cli_run
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(probe_mode, "stats_of", broken)
+    script = tmp_path / "train.py"
+    script.write_text("from tests.doctor.tiny_gan import train\ntrain('', steps=3)\n")
+    monkeypatch.syspath_prepend(str(Path(__file__).resolve().parents[2]))
+    args = cli_run.add_parser(argparse.ArgumentParser().add_subparsers()).parse_args(
+        ["--no-report", str(script)])
+    assert cli_run.run(args) == 2
+
+
+def test_a_compiled_generator_is_stepped_around():
+    """Dynamo would trace the doctor's hooks; the compiled module is one opaque op instead."""
+    torch.manual_seed(0)
+    g, d = nn.Sequential(nn.Linear(16, 32), nn.ReLU(), nn.Linear(32, 64), nn.Tanh()), nn.Linear(64, 1)
+    data = digits()
+    with gandoctor.watch() as doc:
+        compiled = torch.compile(g, backend="eager")
+        opt_g, opt_d = torch.optim.Adam(g.parameters(), 1e-3), torch.optim.Adam(d.parameters(), 1e-3)
+        for _ in range(4):
+            fake = compiled(torch.randn(32, 16))
+            real = data[torch.randint(0, len(data), (32,))]
+            d_loss = F.softplus(-d(real)).mean() + F.softplus(d(fake.detach())).mean()
+            opt_d.zero_grad()
+            d_loss.backward()
+            opt_d.step()
+            g_loss = F.softplus(-d(fake)).mean()
+            opt_g.zero_grad()
+            g_loss.backward()
+            opt_g.step()
+    ids = [f.id for f in doc.findings]
+    assert "doctor-stepped-aside" in ids and "script-error" not in ids, doc.report()
+    assert doc.run.roles.known and errors(doc) == [], doc.report()
 
 
 def test_a_failing_check_becomes_a_warning(monkeypatch):

@@ -98,7 +98,7 @@ class Doctor:
         if self.adopt_optimizers:
             with warnings.catch_warnings():  # isinstance() on some torch objects warns
                 warnings.simplefilter("ignore")
-                existing = [o for o in gc.get_objects() if isinstance(o, torch.optim.Optimizer)]
+                existing = [o for o in gc.get_objects() if _is_optimizer(o)]
         # optimizers built before watch() began join once their parameters are seen in use (or they
         # step): others alive in this process (an earlier run's) are not this code's
         rec.candidate_optimizers = [weakref.ref(o) for o in existing]
@@ -206,6 +206,13 @@ class Doctor:
     def failed(self) -> bool:
         """The doctor itself failed somewhere (``gandoctor run`` exits 2)."""
         return any(f.id == "doctor-internal-error" for f in self.findings)
+
+
+def _is_optimizer(obj: object) -> bool:
+    try:
+        return isinstance(obj, torch.optim.Optimizer)
+    except ReferenceError:  # a dead weakref.proxy among the gc's objects (torch.compile leaves some)
+        return False
 
 
 def _quiet_compile_warning() -> Any:
