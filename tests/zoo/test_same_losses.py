@@ -12,7 +12,6 @@ from __future__ import annotations
 import os
 import runpy
 import sys
-from collections.abc import Iterator
 
 import pytest
 import torch
@@ -90,14 +89,6 @@ def _watched(script: ZooScript) -> tuple[list[str], str | None]:
         doctor = run_script(str(script.path), [], script.max_steps)
     errors = [e.type for e in doctor.run.exceptions]
     return tap.losses, errors[0] if errors else None
-
-
-@pytest.fixture
-def one_thread() -> Iterator[None]:
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(before)
 
 
 def test_the_idioms_section_exists():

@@ -9,21 +9,11 @@ from __future__ import annotations
 import time
 
 import pytest
-import torch
 from zoo_support import OUTCOMES, Outcome, ZooScript, all_scripts
 
 from gandoctor.doctor.runner import run_script
 
 SCRIPTS = all_scripts()
-
-
-@pytest.fixture
-def one_thread():
-    """The machine is shared; two threads fighting other processes make small models 10x slower."""
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(before)
 
 
 def _run(script: ZooScript) -> tuple[Outcome, list]:
