@@ -172,6 +172,31 @@ class RequiresGradEvent:
 
 
 @dataclass
+class InputGradientEvent:
+    """(probe) ``torch.autograd.grad`` of a unit's output with respect to its input (a gradient penalty)."""
+
+    seq: int
+    step: int
+    location: Location | None
+    create_graph: bool
+    units: list[str]  # the units whose output was differentiated
+    input_shape: tuple[int, ...]
+
+
+@dataclass
+class GradientNormEvent:
+    """(probe) A norm taken of an input gradient (see InputGradientEvent), over ``dims`` of a tensor of
+    ``ndim`` dimensions; ``per_sample`` when it covers every dimension but the batch."""
+
+    seq: int
+    step: int
+    location: Location | None
+    ndim: int
+    dims: list[int] | None  # None: over every element, the batch included
+    per_sample: bool
+
+
+@dataclass
 class BackwardEvent:
     """A ``.backward()`` / ``torch.autograd.backward`` call (each one during the probe).
 
@@ -187,6 +212,11 @@ class BackwardEvent:
     has_grad_fn: bool
     loss: float | None
     root_location: Location | None = None  # where the backpropagated tensor was computed
+    # (probe) the oldest parametrised op in the loss's graph: a step or a backward between it and this
+    # backward breaks the graph ("modified by an inplace operation", "backward ... a second time")
+    graph_seq: int | None = None
+    graph_location: Location | None = None  # the user line that ran that op (``fake = netG(noise)``)
+    flags: list[str] = field(default_factory=list)  # what the loss carries, e.g. "input_gradient_no_graph"
     params: list[int] = field(default_factory=list)
     zero_params: list[int] = field(default_factory=list)
     accumulated_onto: list[int] = field(default_factory=list)
@@ -309,6 +339,8 @@ class RunEvents:
     activations: list[ActivationEvent] = field(default_factory=list)
     requires_grad: list[RequiresGradEvent] = field(default_factory=list)
     backwards: list[BackwardEvent] = field(default_factory=list)
+    input_gradients: list[InputGradientEvent] = field(default_factory=list)
+    gradient_norms: list[GradientNormEvent] = field(default_factory=list)
     steps_taken: list[StepEvent] = field(default_factory=list)
     stats: list[StepStats] = field(default_factory=list)
     exceptions: list[ExceptionEvent] = field(default_factory=list)

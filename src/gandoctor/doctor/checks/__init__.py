@@ -80,7 +80,8 @@ ENGINE_TEXT: dict[str, dict[str, Text]] = {
         ),
         "zh": Text(
             summary="脚本在任何一次优化器更新之前就结束了（{how}）：没有检查任何内容",
-            explanation="医生观察的是训练步骤；脚本提前退出（--help、缺少文件、参数错误）时没有可检查的内容。",
+            explanation="医生观察的是训练步骤；脚本提前退出（--help、缺少文件、参数错误）时没有可检查的内容"
+            "。",
             fix="用能让脚本开始训练的参数运行，例如 `gandoctor run train.py --epochs 1`。",
         ),
     },
@@ -94,7 +95,8 @@ ENGINE_TEXT: dict[str, dict[str, Text]] = {
         ),
         "zh": Text(
             summary="医生没有查看 {unit} 的内部（{what}）；其输入、输出、梯度和更新仍然受检查",
-            explanation="追踪已编译的模块会破坏它，所以医生把它当作一个不透明的步骤：不检查其内部的激活、初始化和层链。",
+            explanation="追踪已编译的模块会破坏它，所以医生把它当作一个不透明的步骤：不检查其内部的激活、初"
+            "始化和层链。",
             fix="如需完整检查，可先不用 torch.compile 运行一次（诊断结果与它无关）。",
         ),
     },

@@ -52,7 +52,8 @@ TAIL = 1 / 3  # ... in the last third of the run (and from the reported step on)
 def output_scale(run: RunEvents) -> str | None:
     """'probability' or 'logit' for D's output, from the losses it feeds; None when not BCE-like."""
     d_units = set(run.units_with_role(DISCRIMINATOR))
-    kinds = {c.kind for c in run.loss_calls if d_units & set(c.units)}
+    # the adversarial losses on D's output; an auxiliary classifier's cross-entropy says nothing of its scale
+    kinds = {c.kind for c in run.loss_calls if d_units & set(c.units)} - {"ce", "nll", "l1"}
     if kinds & {"mse"} or not kinds:
         return None
     if kinds <= {"bce_with_logits", "softplus"}:

@@ -14,9 +14,9 @@ from typing import Any
 
 import torch
 
-from gandoctor.doctor.events import BackwardEvent
+from gandoctor.doctor.events import BackwardEvent, InputGradientEvent
 from gandoctor.doctor.hooks.locations import passes_through, user_location
-from gandoctor.doctor.hooks.recorder import Recorder
+from gandoctor.doctor.hooks.recorder import Recorder, Tag
 
 
 class GradTracker:
@@ -100,15 +100,44 @@ class GradTracker:
         loss = float(root.detach().float().sum()) if root.numel() == 1 else None
         tag = rec.tag(root)
         event = BackwardEvent(rec.next_seq(), rec.step, len(rec.run.backwards), user_location(),
-                              root.grad_fn is not None, loss, tag.location if tag else None)
+                              root.grad_fn is not None, loss, tag.location if tag else None,
+                              tag.graph_seq if tag else None, tag.graph_location if tag else None,
+                              sorted(tag.flags) if tag else [])
         rec.run.backwards.append(event)
         self.current = event
         if root.numel() == 1:
             self.on_loss(root)
 
 
+    # --- torch.autograd.grad: gradients with respect to inputs (gradient penalties) -------------
+    def after_input_grad(self, outputs: Any, inputs: Any, result: Any, args: tuple, kwargs: dict) -> None:
+        rec = self.rec
+        if not rec.probe:
+            return
+        create_graph = bool(kwargs.get("create_graph", args[2] if len(args) > 2 else False))
+        outs = [outputs] if isinstance(outputs, torch.Tensor) else list(outputs)
+        ins = [inputs] if isinstance(inputs, torch.Tensor) else list(inputs)
+        units = frozenset().union(*(t.units for t in (rec.tag(o) for o in outs) if t))
+        loc = user_location()
+        rec.run.input_gradients.append(InputGradientEvent(
+            rec.next_seq(), rec.step, loc, create_graph, sorted(units), tuple(ins[0].shape) if ins else ()))
+        flags = frozenset() if create_graph else frozenset({"input_gradient_no_graph"})
+        for g in result if isinstance(result, (tuple, list)) else [result]:
+            if isinstance(g, torch.Tensor):
+                rec.set_tag(g, Tag(units, producer="input_gradient", location=loc, flags=flags,
+                                   graph_seq=rec.now() if create_graph else None, graph_location=loc))
+
+
 def install(rec: Recorder, tracker: GradTracker) -> Callable[[], None]:
     original = torch.autograd.backward
+    original_grad = torch.autograd.grad
+
+    @passes_through
+    @functools.wraps(original_grad)
+    def grad(outputs: Any, inputs: Any, *args: Any, **kwargs: Any) -> Any:
+        result = original_grad(outputs, inputs, *args, **kwargs)
+        rec.guard("autograd.grad", tracker.after_input_grad, outputs, inputs, result, args, kwargs)
+        return result
 
     @passes_through
     @functools.wraps(original)
@@ -120,9 +149,11 @@ def install(rec: Recorder, tracker: GradTracker) -> Callable[[], None]:
             tracker.current = None
 
     torch.autograd.backward = backward
+    torch.autograd.grad = grad
 
     def remove() -> None:
         torch.autograd.backward = original
+        torch.autograd.grad = original_grad
         tracker.remove_param_hooks()
 
     return remove

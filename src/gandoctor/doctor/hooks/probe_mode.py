@@ -22,6 +22,7 @@ from gandoctor.doctor.events import (
     AffineChainEvent,
     CutEvent,
     EntryEvent,
+    GradientNormEvent,
     LossCallEvent,
     RequiresGradEvent,
 )
@@ -48,7 +49,9 @@ SQUASH = {"tanh": 2.5, "sigmoid": 5.0}
 CUTS = {"detach": "detach", "detach_": "detach", "item": "item", "numpy": "numpy", "tolist": "tolist",
         "__float__": "item"}
 LOSSES = {"binary_cross_entropy": "bce", "binary_cross_entropy_with_logits": "bce_with_logits",
-          "mse_loss": "mse", "log": "log", "log1p": "log", "softplus": "softplus"}
+          "mse_loss": "mse", "log": "log", "log1p": "log", "softplus": "softplus",
+          "cross_entropy": "ce", "nll_loss": "nll", "l1_loss": "l1"}
+NORMS = {"norm", "linalg_norm", "linalg_vector_norm", "vector_norm"}
 NEGATE = {"neg", "__neg__", "__rsub__", "rsub"}
 ADD = {"add", "__add__", "__radd__", "add_", "__iadd__", "sub", "__sub__"}
 MUL = {"mul", "__mul__", "__rmul__"}
@@ -220,6 +223,8 @@ class ProbeMode(TorchFunctionMode):
         loss_index = None
         if name in LOSSES and acts:
             loss_index = self._loss_call(name, acts, acts_tags, user_location(), loc)
+        if name in NORMS and acts and first is not None and first.producer == "input_gradient":
+            self._gradient_norm(acts[0], args, kwargs, loc)
 
         # the tag of the output
         scalar_shift = name in ADD and len(acts) == 1 and not params  # x + eps keeps x's meaning
@@ -247,6 +252,7 @@ class ProbeMode(TorchFunctionMode):
             tag = Tag(units, noise, name, (), made_at, parts=_parts(name, acts, acts_tags, out))
         else:
             tag = Tag(units, noise, name, tuple(params), made_at, loss_call=loss_index)
+        self._history(tag, name, params, acts_tags, loc)
         many = out if isinstance(out, (tuple, list)) else []
         outs = [out] if _is_tensor(out) else [o for o in many if _is_tensor(o)]
         if tag.fetched_at is None:
@@ -258,6 +264,26 @@ class ProbeMode(TorchFunctionMode):
             rec.set_tag(out, Tag(location=loc))
             key = rec.param_key(out)
             rec.run.params[key].init_location = loc
+
+    def _history(self, tag: Tag, name: str, params: list[int], tags: list[Tag | None], loc) -> None:
+        """The oldest parametrised op behind the output, and the flags its inputs carry."""
+        rec = self.rec
+        tag.flags = frozenset().union(*(t.flags for t in tags if t))
+        if name in CUTS or not torch.is_grad_enabled():
+            return  # no graph behind a detached tensor
+        found = [(t.graph_seq, t.graph_location) for t in tags if t and t.graph_seq is not None]
+        if params:
+            found.append((rec.now(), rec.unit_call_location if rec.module_stack else loc))
+        if found:
+            tag.graph_seq, tag.graph_location = min(found, key=lambda f: f[0])
+
+    def _gradient_norm(self, x: torch.Tensor, args: tuple, kwargs: dict, loc) -> None:
+        rec = self.rec
+        dim = kwargs.get("dim", args[2] if len(args) > 2 else None)
+        dims = None if dim is None else sorted({d % x.ndim for d in ([dim] if isinstance(dim, int) else dim)})
+        per_sample = dims == list(range(1, x.ndim))
+        event = GradientNormEvent(rec.next_seq(), rec.step, loc, x.ndim, dims, per_sample)
+        rec.run.gradient_norms.append(event)
 
     def _location(self, name: str):
         """(line, direct): the user's line, and whether user code called this op itself.

@@ -57,6 +57,9 @@ class Tag:
     # so that a unit consuming its own tensors mixed with an input (a conditional G's cat([z, embed(y)]))
     # is still seen to consume that input
     parts: tuple[Part, ...] = ()
+    graph_seq: int | None = None  # the oldest parametrised op in its autograd history (see BackwardEvent)
+    graph_location: Location | None = None
+    flags: frozenset[str] = frozenset()  # carried through every op: "input_gradient_no_graph"
 
 
 # one source of a mix: (a weak reference to it, its tag, its statistics when taken at the mix)
@@ -122,6 +125,10 @@ class Recorder:
     # --- bookkeeping --------------------------------------------------------------------------
     def next_seq(self) -> int:
         self._seq += 1
+        return self._seq
+
+    def now(self) -> int:
+        """The current seq, to stamp a tensor with: any later event has a larger one."""
         return self._seq
 
     def guard(self, where: str, fn: Callable[..., Any], *args: Any) -> Any:
