@@ -1,0 +1,140 @@
+"""Small real GANs on sklearn's digits for the checks of bugs users report most (WGAN-GP, crashes,
+auxiliary heads, loss shapes): each function trains a few steps with one switch that plants the bug.
+Lines a check should point at carry ``# doctor: <marker>`` (see tiny_gan.line_of).
+"""
+
+from __future__ import annotations
+
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+from ..tiny_gan import digits
+
+
+def _batch(n: int = 32) -> torch.Tensor:
+    data = digits()
+    return data[torch.randint(0, len(data), (n,))]
+
+
+def auxiliary_head(head: str, steps: int = 3) -> None:
+    """ACGAN-style D with a class head: "logits" + CE, "softmax" + CE (the bug), "logsoftmax" + NLL."""
+    torch.manual_seed(0)
+    g = nn.Sequential(nn.Linear(16, 64), nn.ReLU(), nn.Linear(64, 64), nn.Tanh())
+    body = nn.Sequential(nn.Linear(64, 64), nn.LeakyReLU(0.2))
+    adv = nn.Linear(64, 1)
+    if head == "softmax":
+        cls = nn.Sequential(nn.Linear(64, 10), nn.Softmax(dim=1))  # doctor: softmax-head
+    elif head == "logsoftmax":
+        cls = nn.Sequential(nn.Linear(64, 10), nn.LogSoftmax(dim=1))
+    else:
+        cls = nn.Linear(64, 10)
+    class_loss = nn.NLLLoss() if head == "logsoftmax" else nn.CrossEntropyLoss()
+    opt_g = torch.optim.Adam(g.parameters(), 2e-4)
+    opt_d = torch.optim.Adam([*body.parameters(), *adv.parameters(), *cls.parameters()], 2e-4)
+    labels = torch.randint(0, 10, (32,))
+    for _ in range(steps):
+        real, fake = _batch(), g(torch.randn(32, 16))
+        h_real, h_fake = body(real), body(fake.detach())
+        d_loss = F.binary_cross_entropy_with_logits(adv(h_real), torch.ones(32, 1)) + \
+            F.binary_cross_entropy_with_logits(adv(h_fake), torch.zeros(32, 1)) + \
+            class_loss(cls(h_real), labels)
+        opt_d.zero_grad()
+        d_loss.backward()
+        opt_d.step()
+        g_loss = F.binary_cross_entropy_with_logits(adv(body(fake)), torch.ones(32, 1))
+        opt_g.zero_grad()
+        g_loss.backward()
+        opt_g.step()
+
+
+def lsgan(sigmoid: bool, vector_target: bool = False, steps: int = 3) -> None:
+    """LSGAN: MSE on D's output; the bugs: a sigmoid at D's end, or a (B,) target against (B, 1)."""
+    torch.manual_seed(0)
+    g = nn.Sequential(nn.Linear(16, 64), nn.ReLU(), nn.Linear(64, 64), nn.Tanh())
+    layers: list[nn.Module] = [nn.Linear(64, 64), nn.LeakyReLU(0.2), nn.Linear(64, 1)]
+    if sigmoid:
+        layers.append(nn.Sigmoid())  # doctor: lsgan-sigmoid
+    d = nn.Sequential(*layers)
+    opt_g, opt_d = torch.optim.Adam(g.parameters(), 2e-4), torch.optim.Adam(d.parameters(), 2e-4)
+    shape = (32,) if vector_target else (32, 1)
+    for _ in range(steps):
+        real, fake = _batch(), g(torch.randn(32, 16))
+        d_loss = F.mse_loss(d(real), torch.ones(shape))  # doctor: mse-target
+        d_loss = d_loss + F.mse_loss(d(fake.detach()), torch.zeros(shape))
+        opt_d.zero_grad()
+        d_loss.backward()
+        opt_d.step()
+        g_loss = F.mse_loss(d(fake), torch.ones(32, 1))
+        opt_g.zero_grad()
+        g_loss.backward()
+        opt_g.step()
+
+
+def generator_loss_order(stale_output: bool, steps: int = 3) -> None:
+    """The G loss from a D output computed before opt_d.step() (the crash), or recomputed after it."""
+    torch.manual_seed(0)
+    g = nn.Sequential(nn.Linear(16, 64), nn.ReLU(), nn.Linear(64, 64), nn.Tanh())
+    d = nn.Sequential(nn.Linear(64, 64), nn.LeakyReLU(0.2), nn.Linear(64, 1))
+    opt_g, opt_d = torch.optim.Adam(g.parameters(), 2e-4), torch.optim.Adam(d.parameters(), 2e-4)
+    for _ in range(steps):
+        real, fake = _batch(), g(torch.randn(32, 16))
+        scored = d(fake)
+        d_loss = F.softplus(-d(real)).mean() + F.softplus(scored).mean()
+        opt_d.zero_grad()
+        d_loss.backward(retain_graph=True)
+        opt_d.step()  # doctor: d-step
+        g_loss = F.softplus(-(scored if stale_output else d(fake))).mean()
+        opt_g.zero_grad()
+        g_loss.backward()
+        opt_g.step()
+
+
+def wgan_critic_loop(reuse_fake: bool, steps: int = 2) -> None:
+    """A WGAN loop with 3 critic iterations; the bug: the G step reuses the last critic iteration's fake,
+    whose graph the critic's backward freed (no detach in the critic loss)."""
+    torch.manual_seed(0)
+    g = nn.Sequential(nn.Linear(16, 64), nn.ReLU(), nn.Linear(64, 64), nn.Tanh())
+    critic = nn.Sequential(nn.Linear(64, 64), nn.LeakyReLU(0.2), nn.Linear(64, 1))
+    opt_g, opt_c = torch.optim.RMSprop(g.parameters(), 5e-5), torch.optim.RMSprop(critic.parameters(), 5e-5)
+    for _ in range(steps):
+        for _ in range(3):
+            fake = g(torch.randn(32, 16))  # doctor: critic-fake
+            c_loss = critic(fake if reuse_fake else fake.detach()).mean() - critic(_batch()).mean()
+            opt_c.zero_grad()
+            c_loss.backward()
+            opt_c.step()
+            for p in critic.parameters():
+                p.data.clamp_(-0.01, 0.01)
+        scored = fake if reuse_fake else g(torch.randn(32, 16))
+        g_loss = -critic(scored).mean()
+        opt_g.zero_grad()
+        g_loss.backward()
+        opt_g.step()
+
+
+def wgan_gp(flatten: bool = True, create_graph: bool = True, steps: int = 2) -> None:
+    """WGAN-GP on (B, 1, 8, 8) digits; the bugs: the norm over dim 1 of the unflattened gradient, and
+    torch.autograd.grad without create_graph."""
+    torch.manual_seed(0)
+    g = nn.Sequential(nn.Linear(16, 64), nn.ReLU(), nn.Linear(64, 64), nn.Tanh(), nn.Unflatten(1, (1, 8, 8)))
+    critic = nn.Sequential(nn.Conv2d(1, 8, 3, 2, 1), nn.LeakyReLU(0.2), nn.Flatten(), nn.Linear(128, 1))
+    opt_g = torch.optim.Adam(g.parameters(), 1e-4, betas=(0.5, 0.9))
+    opt_c = torch.optim.Adam(critic.parameters(), 1e-4, betas=(0.5, 0.9))
+    for _ in range(steps):
+        for _ in range(3):
+            real, fake = _batch().view(-1, 1, 8, 8), g(torch.randn(32, 16)).detach()
+            alpha = torch.rand(32, 1, 1, 1)
+            mixed = (alpha * real + (1 - alpha) * fake).requires_grad_(True)
+            score = critic(mixed).sum()
+            grads = torch.autograd.grad(score, mixed, create_graph=create_graph)[0]  # doctor: gp-grad
+            norms = grads.view(32, -1).norm(2, dim=1) if flatten else grads.norm(2, dim=1)  # doctor: gp-norm
+            penalty = ((norms - 1) ** 2).mean()
+            c_loss = critic(fake).mean() - critic(real).mean() + 10 * penalty
+            opt_c.zero_grad()
+            c_loss.backward()
+            opt_c.step()
+        g_loss = -critic(g(torch.randn(32, 16))).mean()
+        opt_g.zero_grad()
+        g_loss.backward()
+        opt_g.step()
