@@ -55,6 +55,7 @@ class ParamInfo:
     optimizers: list[int] = field(default_factory=list)  # indexes of the optimizers that hold it
     init_location: Location | None = None  # last line that initialised it (nn.init.*, .normal_(), randn)
     init_std: float | None = None
+    norm_scale: float | None = None  # (probe) a norm layer's weight (gamma): its mean |value| at first use
 
 
 @dataclass

@@ -138,3 +138,26 @@ def wgan_gp(flatten: bool = True, create_graph: bool = True, steps: int = 2) -> 
         opt_g.zero_grad()
         g_loss.backward()
         opt_g.step()
+
+
+def batchnorm_init(gamma_mean: float, steps: int = 2) -> None:
+    """A DCGAN-style weights_init; the bug: BatchNorm weights drawn from N(0, 0.02) like the convs'."""
+    torch.manual_seed(0)
+    g = nn.Sequential(nn.Linear(16, 64), nn.BatchNorm1d(64), nn.ReLU(), nn.Linear(64, 64), nn.BatchNorm1d(64),
+                      nn.ReLU(), nn.Linear(64, 64), nn.Tanh())
+    d = nn.Sequential(nn.Linear(64, 64), nn.LeakyReLU(0.2), nn.Linear(64, 1))
+    for m in g.modules():
+        if isinstance(m, nn.BatchNorm1d):
+            nn.init.normal_(m.weight, gamma_mean, 0.02)  # doctor: bn-init
+            nn.init.zeros_(m.bias)
+    opt_g, opt_d = torch.optim.Adam(g.parameters(), 2e-4), torch.optim.Adam(d.parameters(), 2e-4)
+    for _ in range(steps):
+        fake = g(torch.randn(32, 16))
+        d_loss = F.softplus(-d(_batch())).mean() + F.softplus(d(fake.detach())).mean()
+        opt_d.zero_grad()
+        d_loss.backward()
+        opt_d.step()
+        g_loss = F.softplus(-d(fake)).mean()
+        opt_g.zero_grad()
+        g_loss.backward()
+        opt_g.step()

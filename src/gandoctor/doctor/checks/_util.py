@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from gandoctor.doctor.events import DISCRIMINATOR, GENERATOR, CutEvent, RunEvents, StepEvent
+from gandoctor.doctor.events import DISCRIMINATOR, GENERATOR, CutEvent, LossCallEvent, RunEvents, StepEvent
 
 
 def window(run: RunEvents, step: StepEvent, same_optimizer: bool = True) -> tuple[int, int]:
@@ -33,6 +33,17 @@ def probe_steps(run: RunEvents, optimizer: int) -> list[StepEvent]:
 def no_gradient(step: StepEvent) -> bool:
     """True when every parameter of the step had a None or all-zero gradient."""
     return step.n_params > 0 and step.grads_none + (step.grads_zero or 0) >= step.n_params
+
+
+def step_for_loss(run: RunEvents, call: LossCallEvent) -> StepEvent | None:
+    """The optimizer step that applied this loss call: the step whose gradients came from a backward of
+    a loss containing it (the probe follows each loss call into the backpropagated root). None when its
+    backward reached no step (it crashed); the next step when no backward is known to carry it."""
+    flag = f"loss:{call.index}"
+    carried = {b.index for b in run.backwards if flag in b.flags}
+    if not carried:
+        return next_step(run, call.seq)
+    return next((s for s in run.steps_taken if carried & set(s.sources)), None)
 
 
 def next_step(run: RunEvents, seq: int) -> StepEvent | None:

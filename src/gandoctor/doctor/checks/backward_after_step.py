@@ -15,7 +15,7 @@ from gandoctor.doctor.findings import Finding, Text
 ID = "backward-after-step"
 SEVERITY = "error"
 PRIORITY = 15
-EXPLAINS = {"script-error"}
+EXPLAINS = {"script-error", "optimizer-never-steps", "optimizer-without-gradient"}
 TEXT = {
     "en": Text(
         summary="{opt_name}.step() at this line changed the weights that a later backward needs: its loss "

@@ -2,8 +2,9 @@
 
 WGAN-GP constrains ||grad_x D(x)|| of each sample to 1. On image-shaped inputs ``grad.norm(2, dim=1)``
 takes the norm over the channels only, one per pixel, so the penalty pushes every pixel's gradient to
-1 and the critic's outputs run to the thousands. Found from the norm op applied to the output of
-``torch.autograd.grad``: its dims must be every dimension but the batch.
+1 and the critic's outputs run to the thousands. Found from the norm (or the square root of a sum of
+squares) of the output of ``torch.autograd.grad`` that flows into a backpropagated loss: its dims must be
+every dimension but the batch.
 """
 
 from __future__ import annotations
@@ -35,7 +36,10 @@ TEXT = {
 
 
 def detect(run: RunEvents) -> list[Finding]:
+    carried = {flag for b in run.backwards for flag in b.flags}
     for event in run.gradient_norms:
+        if f"gradient_norm:{event.seq}" not in carried:
+            continue  # a norm that is only logged, not part of a loss
         if not event.per_sample and event.ndim >= 2:
             dims = "all" if event.dims is None else ", ".join(map(str, event.dims))
             return [Finding(ID, SEVERITY, event.step, event.location, {"ndim": event.ndim, "dims": dims})]

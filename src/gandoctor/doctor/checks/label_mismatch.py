@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from gandoctor.doctor.checks._util import next_step, role_of_step
+from gandoctor.doctor.checks._util import role_of_step, step_for_loss
 from gandoctor.doctor.events import DISCRIMINATOR, GENERATOR, LossCallEvent, RunEvents
 from gandoctor.doctor.findings import Finding, Text
 
@@ -42,7 +42,7 @@ def detect(run: RunEvents) -> list[Finding]:
         if call.input_producer in RELATIVE:
             continue  # a relativistic loss scores D(real) - D(fake): its targets mean something else
         units = set(call.units)
-        role = role_of_step(run, next_step(run, call.seq))
+        role = role_of_step(run, step_for_loss(run, call))
         if units & g_units:
             if role == GENERATOR and not call.negated:
                 g_calls.append(call)

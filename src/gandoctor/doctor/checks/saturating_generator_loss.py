@@ -6,7 +6,7 @@ generator gets almost no gradient exactly when it needs one most.
 
 from __future__ import annotations
 
-from gandoctor.doctor.checks._util import next_step, role_of_step
+from gandoctor.doctor.checks._util import role_of_step, step_for_loss
 from gandoctor.doctor.events import GENERATOR, RunEvents
 from gandoctor.doctor.findings import Finding, Text
 
@@ -37,7 +37,7 @@ TEXT = {
 def detect(run: RunEvents) -> list[Finding]:
     g_units = set(run.units_with_role(GENERATOR))
     for call in run.loss_calls:
-        if not set(call.units) & g_units or role_of_step(run, next_step(run, call.seq)) != GENERATOR:
+        if not set(call.units) & g_units or role_of_step(run, step_for_loss(run, call)) != GENERATOR:
             continue
         if call.kind == "log1m" and not call.negated:
             form = "log(1 - D)"

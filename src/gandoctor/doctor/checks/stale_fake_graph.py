@@ -14,7 +14,7 @@ from gandoctor.doctor.findings import Finding, Text
 ID = "stale-fake-graph"
 SEVERITY = "error"
 PRIORITY = 16
-EXPLAINS = {"script-error"}
+EXPLAINS = {"script-error", "optimizer-never-steps", "optimizer-without-gradient"}
 TEXT = {
     "en": Text(
         summary="the backward at {backward_at} goes through a tensor made at this line, whose graph the "

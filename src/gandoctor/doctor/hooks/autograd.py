@@ -121,7 +121,8 @@ class GradTracker:
         loc = user_location()
         rec.run.input_gradients.append(InputGradientEvent(
             rec.next_seq(), rec.step, loc, create_graph, sorted(units), tuple(ins[0].shape) if ins else ()))
-        flags = frozenset() if create_graph else frozenset({"input_gradient_no_graph"})
+        flags = frozenset({"input_gradient"}) if create_graph else \
+            frozenset({"input_gradient", "input_gradient_no_graph"})
         for g in result if isinstance(result, (tuple, list)) else [result]:
             if isinstance(g, torch.Tensor):
                 rec.set_tag(g, Tag(units, producer="input_gradient", location=loc, flags=flags,

@@ -52,6 +52,7 @@ LOSSES = {"binary_cross_entropy": "bce", "binary_cross_entropy_with_logits": "bc
           "mse_loss": "mse", "log": "log", "log1p": "log", "softplus": "softplus",
           "cross_entropy": "ce", "nll_loss": "nll", "l1_loss": "l1"}
 NORMS = {"norm", "linalg_norm", "linalg_vector_norm", "vector_norm"}
+NORM_WEIGHT_ARG = {"batch_norm": 3, "instance_norm": 3, "group_norm": 2, "layer_norm": 2}  # where gamma goes
 NEGATE = {"neg", "__neg__", "__rsub__", "rsub"}
 ADD = {"add", "__add__", "__radd__", "add_", "__iadd__", "sub", "__sub__"}
 MUL = {"mul", "__mul__", "__rmul__"}
@@ -106,6 +107,7 @@ class ProbeMode(TorchFunctionMode):
         self.rec = rec
         self.active = True
         self._seen: set[tuple] = set()
+        self._partial_sums: dict[int, GradientNormEvent] = {}  # sum(g ** 2, dim) waiting for its sqrt
 
     @passes_through
     def __torch_function__(self, func, types, args=(), kwargs=None):  # noqa: ANN001
@@ -213,6 +215,8 @@ class ProbeMode(TorchFunctionMode):
                 self._seen.add(key)
                 param_units = sorted({rec.unit_of(k) for k in params})
                 rec.run.cuts.append(CutEvent(rec.next_seq(), rec.step, "no_grad", param_units, where))
+        if name in NORM_WEIGHT_ARG and params:
+            self._norm_scale(name, args, kwargs)
         if params and acts:
             self._entries(name, params, acts, acts_tags, loc)
         chained = first is not None and first.producer in AFFINE and first.producer_params
@@ -223,8 +227,9 @@ class ProbeMode(TorchFunctionMode):
         loss_index = None
         if name in LOSSES and acts:
             loss_index = self._loss_call(name, acts, acts_tags, user_location(), loc)
-        if name in NORMS and acts and first is not None and first.producer == "input_gradient":
-            self._gradient_norm(acts[0], args, kwargs, loc)
+        gradient_norm = None  # a norm of an input gradient: followed into the loss (not a logged number)
+        if acts and first is not None and "input_gradient" in first.flags:
+            gradient_norm = self._gradient_norm(name, acts[0], first, args, kwargs, loc)
 
         # the tag of the output
         scalar_shift = name in ADD and len(acts) == 1 and not params  # x + eps keeps x's meaning
@@ -253,6 +258,10 @@ class ProbeMode(TorchFunctionMode):
         else:
             tag = Tag(units, noise, name, tuple(params), made_at, loss_call=loss_index)
         self._history(tag, name, params, acts_tags, loc)
+        if loss_index is not None:  # followed into the backpropagated loss: which step applies it
+            tag.flags = tag.flags | {f"loss:{loss_index}"}
+        if gradient_norm is not None:
+            tag.flags = tag.flags | {gradient_norm}
         many = out if isinstance(out, (tuple, list)) else []
         outs = [out] if _is_tensor(out) else [o for o in many if _is_tensor(o)]
         if tag.fetched_at is None:
@@ -264,6 +273,14 @@ class ProbeMode(TorchFunctionMode):
             rec.set_tag(out, Tag(location=loc))
             key = rec.param_key(out)
             rec.run.params[key].init_location = loc
+
+    def _norm_scale(self, name: str, args: tuple, kwargs: dict) -> None:
+        rec = self.rec
+        index = NORM_WEIGHT_ARG[name]
+        weight = kwargs.get("weight", args[index] if len(args) > index else None)
+        key = rec.param_key(weight, create=False) if _is_tensor(weight) else None
+        if key is not None and rec.run.params[key].norm_scale is None:
+            rec.run.params[key].norm_scale = float(weight.detach().abs().float().mean())
 
     def _history(self, tag: Tag, name: str, params: list[int], tags: list[Tag | None], loc) -> None:
         """The oldest parametrised op behind the output, and the flags its inputs carry."""
@@ -277,13 +294,32 @@ class ProbeMode(TorchFunctionMode):
         if found:
             tag.graph_seq, tag.graph_location = min(found, key=lambda f: f[0])
 
-    def _gradient_norm(self, x: torch.Tensor, args: tuple, kwargs: dict, loc) -> None:
+    def _gradient_norm(self, name: str, x: torch.Tensor, tag: Tag, args: tuple, kwargs: dict,
+                       loc) -> str | None:
+        """A norm of an input gradient, or the sqrt of a partial sum of its squares: over which dims."""
         rec = self.rec
-        dim = kwargs.get("dim", args[2] if len(args) > 2 else None)
-        dims = None if dim is None else sorted({d % x.ndim for d in ([dim] if isinstance(dim, int) else dim)})
-        per_sample = dims == list(range(1, x.ndim))
-        event = GradientNormEvent(rec.next_seq(), rec.step, loc, x.ndim, dims, per_sample)
-        rec.run.gradient_norms.append(event)
+        if name in NORMS or (name == "sum" and x.ndim >= 3):
+            dim = kwargs.get("dim", args[2] if name in NORMS and len(args) > 2 else
+                             args[1] if name == "sum" and len(args) > 1 else None)
+            if name == "sum" and dim is None:
+                return None  # a sum of every square is R1's penalty: correct
+            given = [dim] if isinstance(dim, int) else dim
+            dims = None if dim is None else sorted({d % x.ndim for d in given})
+            per_sample = dims == list(range(1, x.ndim))
+            event = GradientNormEvent(rec.next_seq(), rec.step, loc, x.ndim, dims, per_sample)
+            if name == "sum":  # a norm only once its square root is taken
+                self._partial_sums[event.seq] = event
+                return f"gradient_sum:{event.seq}"
+            rec.run.gradient_norms.append(event)
+            return f"gradient_norm:{event.seq}"
+        if name == "sqrt":
+            for flag in sorted(tag.flags):
+                if flag.startswith("gradient_sum:"):
+                    event = self._partial_sums.pop(int(flag.split(":")[1]), None)
+                    if event is not None:
+                        rec.run.gradient_norms.append(event)
+                        return f"gradient_norm:{event.seq}"
+        return None
 
     def _location(self, name: str):
         """(line, direct): the user's line, and whether user code called this op itself.
