@@ -1,6 +1,10 @@
 """What the doctor costs: the same GAN loop with and without ``gandoctor.watch()``, in one run.
 
 Run: .venv/bin/python benchmarks/doctor_overhead.py [REPEATS]   (default 11; about a minute on 2 CPU cores)
+     .venv/bin/python benchmarks/doctor_overhead.py --against REV [REPEATS]
+       the same measurement for this checkout's doctor and for the one at git revision REV, each
+       repetition in a fresh process, the two versions alternating: "no regression" is a ratio of
+       ratios measured in one run, not a comparison with a figure from another day.
 
 For an MLP GAN on MNIST and a small DCGAN (32x32 cat faces), each repetition trains a freshly seeded
 copy for a short while once without and once with the doctor, alternating which goes first, and times
@@ -19,9 +23,15 @@ Data comes from ../shared/data; sklearn's digits stand in when it is absent (sai
 
 from __future__ import annotations
 
+import contextlib
 import gzip
+import io
+import json
+import os
 import statistics
+import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Callable
 from contextlib import nullcontext
@@ -169,14 +179,53 @@ def measure(name: str, make, data: torch.Tensor, iters: int, batch: int, repeats
     return result
 
 
-def main(repeats: int = 11) -> None:
+def main(repeats: int = 11, quiet: bool = False) -> dict[str, dict[str, float]]:
     torch.set_num_threads(1)
     vectors, vectors_name = mnist_vectors()
     images, images_name = cat_images()
-    print(f"torch {torch.__version__}, 1 thread, {repeats} interleaved repetitions per model")
-    measure(f"MLP GAN, {vectors_name}", lambda: mlp_gan(vectors.shape[1]), vectors, 120, 64, repeats)
-    measure(f"DCGAN, {images_name}", dcgan, images, 24, 32, repeats)
+    if not quiet:
+        print(f"torch {torch.__version__}, 1 thread, {repeats} interleaved repetitions per model")
+    out = {}
+    with contextlib.redirect_stdout(io.StringIO()) if quiet else nullcontext():
+        out["MLP GAN"] = measure(f"MLP GAN, {vectors_name}", lambda: mlp_gan(vectors.shape[1]), vectors,
+                                 120, 64, repeats)
+        out["DCGAN"] = measure(f"DCGAN, {images_name}", dcgan, images, 24, 32, repeats)
+    return out
+
+
+def against(rev: str, repeats: int) -> None:
+    """This checkout's doctor against revision ``rev``'s, alternating fresh processes."""
+    here = Path(__file__).resolve()
+    repo = here.parents[1]
+    with tempfile.TemporaryDirectory() as tmp:
+        archive = subprocess.run(["git", "-C", str(repo), "archive", rev, "src"], capture_output=True,
+                                 check=True)
+        subprocess.run(["tar", "-x", "-C", tmp], input=archive.stdout, check=True)
+        sources = {"this checkout": str(repo / "src"), rev: str(Path(tmp) / "src")}
+        results: dict[str, list[dict]] = {name: [] for name in sources}
+        for r in range(repeats):
+            names = list(sources) if r % 2 == 0 else list(reversed(sources))
+            for name in names:
+                env = {**os.environ, "PYTHONPATH": sources[name]}
+                done = subprocess.run([sys.executable, str(here), "--one"], env=env, capture_output=True,
+                                      text=True, check=True)
+                results[name].append(json.loads(done.stdout.strip().splitlines()[-1]))
+    print(f"torch {torch.__version__}, 1 thread; {repeats} alternating processes per version")
+    for model in ("MLP GAN", "DCGAN"):
+        print(model)
+        medians = {}
+        for name, runs in results.items():
+            ratio = statistics.median(run[model]["steady_ratio"] for run in runs)
+            share = statistics.median(run[model]["hook_share"] for run in runs)
+            medians[name] = ratio
+            print(f"  {name:14s} with/without the doctor {ratio:.3f}, hooks {100 * share:.2f}% of step time")
+        print(f"  this checkout / {rev}: {medians['this checkout'] / medians[rev]:.3f}")
 
 
 if __name__ == "__main__":
-    main(int(sys.argv[1]) if len(sys.argv) > 1 else 11)
+    if sys.argv[1:2] == ["--one"]:
+        print(json.dumps(main(1, quiet=True)))
+    elif sys.argv[1:2] == ["--against"]:
+        against(sys.argv[2], int(sys.argv[3]) if len(sys.argv) > 3 else 7)
+    else:
+        main(int(sys.argv[1]) if len(sys.argv) > 1 else 11)
