@@ -89,7 +89,7 @@ class Doctor:
         self.stats = StepStatsCollector(rec)
         self.grads = autograd.GradTracker(rec, self.stats.on_loss)
         self._mode = ProbeMode(rec)
-        self._removers.append(modules.install(rec, CompiledModules(rec, self._mode)))
+        self._removers.append(modules.install(rec, CompiledModules(rec, self._mode), self.grads.watch_output))
         self._remove_modules = self._removers[-1]
         self._removers.append(optimizers.install(rec, self.grads, self.stats))
         self._removers.append(autograd.install(rec, self.grads))

@@ -198,6 +198,21 @@ class GradientNormEvent:
 
 
 @dataclass
+class OutputGradEvent:
+    """(probe) The gradient a backward sent into one call of a unit (its output's mean gradient): which
+    way the loss pushes that network's output. ``fed`` is "real" (its input came from no unit),
+    "fake" (only from other units) or "mixed"."""
+
+    seq: int  # when the unit was called
+    step: int
+    unit: str
+    fed: str
+    origin: list[str]
+    backward: int  # the backward that sent it
+    grad_mean: float
+
+
+@dataclass
 class BackwardEvent:
     """A ``.backward()`` / ``torch.autograd.backward`` call (each one during the probe).
 
@@ -341,6 +356,7 @@ class RunEvents:
     requires_grad: list[RequiresGradEvent] = field(default_factory=list)
     backwards: list[BackwardEvent] = field(default_factory=list)
     input_gradients: list[InputGradientEvent] = field(default_factory=list)
+    output_grads: list[OutputGradEvent] = field(default_factory=list)
     gradient_norms: list[GradientNormEvent] = field(default_factory=list)
     steps_taken: list[StepEvent] = field(default_factory=list)
     stats: list[StepStats] = field(default_factory=list)

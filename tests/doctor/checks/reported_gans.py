@@ -161,3 +161,30 @@ def batchnorm_init(gamma_mean: float, steps: int = 2) -> None:
         opt_g.zero_grad()
         g_loss.backward()
         opt_g.step()
+
+
+def wasserstein_signs(critic_loss: str, generator_loss: str, steps: int = 3) -> None:
+    """A weight-clipped WGAN whose losses are written out: "standard" (critic minimizes D(fake) - D(real),
+    G minimizes -D(fake)), "flipped" (both conventions reversed: correct), or one of the sign bugs."""
+    torch.manual_seed(0)
+    g = nn.Sequential(nn.Linear(16, 64), nn.ReLU(), nn.Linear(64, 64), nn.Tanh())
+    critic = nn.Sequential(nn.Linear(64, 64), nn.LeakyReLU(0.2), nn.Linear(64, 1))
+    opt_g, opt_c = torch.optim.RMSprop(g.parameters(), 5e-5), torch.optim.RMSprop(critic.parameters(), 5e-5)
+    for _ in range(steps):
+        real, fake = _batch(), g(torch.randn(32, 16)).detach()
+        if critic_loss == "standard":
+            c_loss = critic(fake).mean() - critic(real).mean()
+        elif critic_loss == "flipped":
+            c_loss = critic(real).mean() - critic(fake).mean()
+        else:  # the misplaced parenthesis: both terms under one minus
+            c_loss = -(critic(real).mean() + critic(fake).mean())  # doctor: one-minus
+        opt_c.zero_grad()
+        c_loss.backward()
+        opt_c.step()
+        for p in critic.parameters():
+            p.data.clamp_(-0.01, 0.01)
+        scored = critic(g(torch.randn(32, 16)))
+        g_loss = -scored.mean() if generator_loss == "standard" else scored.mean()  # doctor: g-sign
+        opt_g.zero_grad()
+        g_loss.backward()
+        opt_g.step()

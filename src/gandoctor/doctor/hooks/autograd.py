@@ -14,7 +14,7 @@ from typing import Any
 
 import torch
 
-from gandoctor.doctor.events import BackwardEvent, InputGradientEvent
+from gandoctor.doctor.events import BackwardEvent, InputGradientEvent, OutputGradEvent
 from gandoctor.doctor.hooks.locations import passes_through, user_location
 from gandoctor.doctor.hooks.recorder import Recorder, Tag
 
@@ -108,6 +108,33 @@ class GradTracker:
         if root.numel() == 1:
             self.on_loss(root)
 
+
+    # --- which way each loss pushes a network's output (probe) ---------------------------------
+    def watch_output(self, module: torch.nn.Module, inputs: Any, output: Any) -> None:
+        """A hook on a unit call's output records the mean gradient each backward sends into it."""
+        rec = self.rec
+        unit = rec.unit_name(module)
+        args = inputs if isinstance(inputs, tuple) else (inputs,)
+        x = next((t for t in args if isinstance(t, torch.Tensor)), None)
+        if unit is None or x is None or not isinstance(output, torch.Tensor) or not output.requires_grad:
+            return
+        tag = rec.tag(x)
+        units = set(tag.units) - {unit} if tag else set()
+        outside = tag is None or not tag.units or any(not part.units for _, part, _ in tag.parts)
+        fed = "real" if not units else "fake" if not outside else "mixed"
+        seq, step = rec.next_seq(), rec.step
+
+        def arrived(grad: torch.Tensor) -> None:
+            rec.guard("output gradient", self._output_grad, seq, step, unit, fed, sorted(units), grad)
+
+        output.register_hook(arrived)
+
+    def _output_grad(self, seq: int, step: int, unit: str, fed: str, origin: list[str],
+                     grad: torch.Tensor) -> None:
+        if self.current is None:  # torch.autograd.grad (a penalty), not a loss's backward
+            return
+        self.rec.run.output_grads.append(OutputGradEvent(seq, step, unit, fed, origin, self.current.index,
+                                                         float(grad.detach().float().mean())))
 
     # --- torch.autograd.grad: gradients with respect to inputs (gradient penalties) -------------
     def after_input_grad(self, outputs: Any, inputs: Any, result: Any, args: tuple, kwargs: dict) -> None:

@@ -20,7 +20,8 @@ from gandoctor.doctor.hooks.locations import passes_through, user_location
 from gandoctor.doctor.hooks.recorder import Recorder
 
 
-def install(rec: Recorder, compiled: CompiledModules) -> Callable[[], None]:
+def install(rec: Recorder, compiled: CompiledModules,
+            on_unit_output: Callable[[nn.Module, Any, Any], None]) -> Callable[[], None]:
     original_init = nn.Module.__init__
 
     @passes_through
@@ -54,6 +55,8 @@ def install(rec: Recorder, compiled: CompiledModules) -> Callable[[], None]:
         while stack:
             if stack.pop() is module:
                 break
+        if not stack and rec.probe and id(module) in rec.unit_modules:
+            rec.guard("unit output", on_unit_output, module, inputs, output)
 
     def _nested_unit(module: nn.Module) -> bool:
         """Inside a wrapper whose parameters different optimizers train (``self(z)`` of a LightningModule
