@@ -23,11 +23,55 @@ OUT = REPO / "docs" / "catalogue.md"
 _EXPECT = re.compile(r"#\s*doctor:\s*expect\s+([a-z0-9-]+)")
 
 
+# Bug patterns from public issue threads with a confirmed root cause: (pattern, finding id or None,
+# why a run-time doctor cannot cover it when the id is None).
+COVERAGE: list[tuple[str, str | None, str]] = [
+    ("detach of the fake in the generator step / G run under no_grad", "generator-no-gradient", ""),
+    ("images in [0, 1] (ToTensor without Normalize) or [0, 255] against a tanh G", "data-range-mismatch", ""),
+    ("sigmoid before BCEWithLogitsLoss", "sigmoid-before-logits-loss", ""),
+    ("BCELoss on raw logits", "probability-loss-on-logits", ""),
+    ("no activation between layers", "linear-without-activation", ""),
+    ("N(0, 1) weights saturating the units", "saturated-initialization", ""),
+    ("missing zero_grad", "missing-zero-grad", ""),
+    ("D frozen with requires_grad=False and never unfrozen", "discriminator-frozen", ""),
+    ("G's loss backpropagated into D's step", "discriminator-updated-by-generator-loss", ""),
+    ("an optimizer over the wrong or both networks", "optimizer-wrong-parameters", ""),
+    ("an optimizer that never steps, or whose parameters never get a gradient", "optimizer-never-steps", ""),
+    ("swapped or equal real/fake labels", "label-mismatch", ""),
+    ("minimax (saturating) generator loss", "saturating-generator-loss", ""),
+    ("the same real batch or noise every step", "repeated-real-batch", ""),
+    ("NaN from log without epsilon, lr too high", "non-finite-loss", ""),
+    ("gradient penalty over the wrong axis (norm over dim 1 of a 4-D gradient)",
+     "gradient-penalty-wrong-axis", ""),
+    ("gradient penalty without create_graph", "gradient-penalty-without-graph", ""),
+    ("backward after the weights changed (inplace-modified error)", "backward-after-step", ""),
+    ("stale fake: backward through the graph a second time", "stale-fake-graph", ""),
+    ("WGAN sign errors (critic and G not opposed, misplaced parenthesis)", "objectives-not-opposed", ""),
+    ("softmax before CrossEntropyLoss in an auxiliary head", "softmax-before-cross-entropy", ""),
+    ("least squares on a sigmoid D", "least-squares-on-sigmoid", ""),
+    ("BatchNorm weights initialised near 0 by a DCGAN weights_init", "norm-scale-near-zero", ""),
+    ("mse/l1 target (B,) against an output (B, 1)", "loss-target-shape-mismatch", ""),
+    ("unconstrained critic (Wasserstein loss, no GP, no spectral norm, no clipping)", None,
+     "not yet: needs a rule for spectral-norm parametrizations and clipping order; planned"),
+    ("penalty computed but never added to the loss; alpha drawn per element", None,
+     "not yet: both are silent in the values the doctor sees at the loss"),
+    ("conditioning that does not reach G (unused or constant labels)", None,
+     "not yet: needs the label's provenance into G's output"),
+    ("BatchNorm in a gradient-penalty critic", None, "not yet (a warning is planned)"),
+    ("device mismatch between G's output and D", None,
+     "a CPU-only test machine cannot reproduce it; torch's own error already names both devices"),
+    ("a dataset path or download error", None, "not a GAN bug: the script's own error is reported as is"),
+    ("too few epochs / expecting results too early", None, "not a defect in the code"),
+]
+
+
 def zoo_scripts_by_id() -> dict[str, list[str]]:
+    """Buggy zoo scripts of every section, as ``section/buggy/name.py`` (core: ``buggy/name.py``)."""
+    zoo = REPO / "examples" / "zoo"
     found: dict[str, list[str]] = {}
-    for path in sorted((REPO / "examples" / "zoo" / "buggy").glob("*.py")):
+    for path in sorted(zoo.rglob("buggy/*.py")):
         for match in _EXPECT.finditer(path.read_text(encoding="utf-8")):
-            found.setdefault(match.group(1), []).append(path.name)
+            found.setdefault(match.group(1), []).append(path.relative_to(zoo).as_posix())
     return found
 
 
@@ -60,7 +104,16 @@ def render() -> str:
             lines += [f"- 中文: {zh.summary}", f"- 修复: {zh.fix}"]
         scripts = zoo.get(check.id, [])
         if scripts:
-            lines.append(f"- Zoo: {', '.join(f'`buggy/{s}`' for s in scripts)}")
+            lines.append(f"- Zoo: {', '.join(f'`{s}`' for s in scripts)}")
+    lines += ["", "## Coverage of the bugs users report", "",
+              "Patterns from public issue threads with a confirmed root cause, and the id that finds each.",
+              "",
+              "| pattern | finding | note |", "|---|---|---|"]
+    known = {c.id for c in checks}
+    for pattern, finding_id, why in COVERAGE:
+        if finding_id is not None and finding_id not in known:
+            raise SystemExit(f"COVERAGE names an unknown id: {finding_id}")
+        lines.append(f"| {pattern} | {f'`{finding_id}`' if finding_id else 'not covered'} | {why} |")
     return "\n".join(lines) + "\n"
 
 

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
 from zoo_support import REPO, all_scripts
 
 from gandoctor.doctor.checks import all_checks
@@ -11,6 +14,13 @@ def test_catalogue_has_a_section_per_check():
     text = (REPO / "docs" / "catalogue.md").read_text(encoding="utf-8")
     missing = [c.id for c in all_checks() if f"\n## {c.id}\n" not in text]
     assert not missing, f"re-run scripts/render_catalogue.py; missing: {missing}"
+
+
+def test_catalogue_is_rendered_from_the_checks_as_they_are():
+    """The whole file, words and zoo lists included, is what render_catalogue.py makes now."""
+    result = subprocess.run([sys.executable, str(REPO / "scripts" / "render_catalogue.py"), "--check"],
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
 
 
 def test_every_zoo_expectation_names_a_check():
