@@ -6,10 +6,12 @@ both critic terms under one minus (``-(D(real).mean() + D(fake).mean())``), brea
 then rewards a high D(fake) just as the generator does, and samples come out inverted or collapse.
 Read from the mean gradient each backward sends into D's output on real and on generated batches,
 during the probe. A convention flipped consistently in both losses is correct and stays silent.
-BCE and least-squares losses with constant targets are label-mismatch's.
+BCE, least-squares and log losses (targets and probabilities) are label-mismatch's and the log checks'.
 """
 
 from __future__ import annotations
+
+import math
 
 from gandoctor.doctor.checks._util import role_of_step
 from gandoctor.doctor.events import DISCRIMINATOR, GENERATOR, RunEvents
@@ -46,6 +48,9 @@ _G_FIX = ("The generator minimizes -D(fake).mean() when the critic minimizes D(f
           "把生成器损失的符号取反（loss_G = -torch.mean(D(G(z)))）。")
 
 
+_PROBABILITY_LOSSES = {"bce", "bce_with_logits", "mse", "log", "log1m"}
+
+
 def _sign(values: list[float]) -> int:
     total = sum(values)
     return 0 if total == 0 else 1 if total > 0 else -1
@@ -54,8 +59,8 @@ def _sign(values: list[float]) -> int:
 def detect(run: RunEvents) -> list[Finding]:
     d_units = set(run.units_with_role(DISCRIMINATOR))
     g_units = set(run.units_with_role(GENERATOR))
-    if any(c.kind in ("bce", "bce_with_logits", "mse") and d_units & set(c.units) for c in run.loss_calls):
-        return []  # targets, not signs: label-mismatch reads those
+    if any(c.kind in _PROBABILITY_LOSSES and d_units & set(c.units) for c in run.loss_calls):
+        return []  # targets and probabilities, not signs: label-mismatch and the log checks read those
     applied = {i: s for s in run.steps_taken if s.probe for i in s.sources}
     pushes: dict[tuple[str, str], list[float]] = {}
     locations: dict[str, object] = {}
@@ -66,7 +71,7 @@ def detect(run: RunEvents) -> list[Finding]:
             continue
         if e.fed == "fake" and not set(e.origin) <= g_units:
             continue
-        if e.fed == "mixed" or e.grad_mean == 0:
+        if e.fed == "mixed" or e.grad_mean == 0 or not math.isfinite(e.grad_mean):
             continue
         pushes.setdefault((role, e.fed), []).append(e.grad_mean)
         backward = run.backward(e.backward)
