@@ -118,6 +118,7 @@ class LossCallEvent:
     target_value: float | None = None
     negated: bool = False
     loss_location: Location | None = None  # for a loss module (nn.BCELoss()): the line that built it
+    target_location: Location | None = None  # where a reused label buffer was refilled for this call
 
 
 @dataclass

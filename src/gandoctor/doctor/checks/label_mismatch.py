@@ -55,12 +55,12 @@ def detect(run: RunEvents) -> list[Finding]:
     fake_label = d_fake[0].target_value
     for call in d_real:
         if abs(call.target_value - fake_label) < TOLERANCE:
-            return [Finding(ID, SEVERITY, d_fake[0].step, d_fake[0].location,
+            return [Finding(ID, SEVERITY, d_fake[0].step, d_fake[0].target_location or d_fake[0].location,
                             {"what": "real and fake share a target", "target": fake_label,
                              "who": "fakes", "other": "real batches"})]
     for call in g_calls:
         if abs(call.target_value - fake_label) < TOLERANCE:
-            return [Finding(ID, SEVERITY, call.step, call.location,
+            return [Finding(ID, SEVERITY, call.step, call.target_location or call.location,
                             {"what": "generator trained toward the fake label", "target": call.target_value,
                              "who": "the generator's loss", "other": "fakes"})]
     return []

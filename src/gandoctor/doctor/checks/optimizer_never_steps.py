@@ -11,15 +11,14 @@ PRIORITY = 28
 EXPLAINS = {"mode-collapse", "discriminator-overpowering", "metric-regression", "missing-zero-grad"}
 TEXT = {
     "en": Text(
-        summary="the {role}'s gradients are computed (by the backward at this line) but its optimizer "
-        "#{optimizer} never stepped in {steps} steps",
+        summary="the {role}'s gradients are computed, but {opt_name}, built at this line, never stepped in "
+        "{steps} steps",
         explanation="loss.backward() only computes gradients; the parameters change only when "
         "optimizer.step() is called.",
         fix="Call {opt_name}.step() after the {role}'s loss.backward().",
     ),
     "zh": Text(
-        summary="{role} 的梯度已经计算（由此行的 backward），"
-        "但其优化器 #{optimizer} 在 {steps} 步中从未 step",
+        summary="{role} 的梯度已经计算，但在此行创建的 {opt_name} 在 {steps} 步中从未 step",
         explanation="loss.backward() 只计算梯度；只有调用 optimizer.step() 参数才会改变。",
         fix="在 {role} 的 loss.backward() 之后调用 {opt_name}.step()。",
     ),

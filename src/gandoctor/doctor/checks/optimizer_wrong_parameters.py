@@ -47,12 +47,22 @@ def detect(run: RunEvents) -> list[Finding]:
         held = any(run.params[k].optimizers for k in keys)
         doubled = run.optimizers_with_role(other)
         if keys and not held and len(doubled) >= 2:
-            opt = doubled[-1]  # the later one is usually the copy-pasted line
+            opt = _applies_losses_of(run, doubled, set(keys)) or doubled[-1]
             findings.append(Finding(ID, SEVERITY, 0, opt.location,
                                     {"optimizer": opt.index, "kind": opt.kind,
                                      "holds": f"the {other}'s parameters",
                                      "problem": f"no optimizer holds the {role}'s parameters"}))
     return findings
+
+
+def _applies_losses_of(run: RunEvents, optimizers: list, keys: set[int]):
+    """Of two optimizers over the same network, the one that steps on the losses whose gradients also
+    reach ``keys`` (the other network's parameters): it was meant for that other network."""
+    for opt in optimizers:
+        for s in probe_steps(run, opt.index):
+            if any(keys & set(b.params) for i in s.sources if (b := run.backward(i)) is not None):
+                return opt
+    return None
 
 
 def _in_turn(run: RunEvents, optimizer: int) -> bool:

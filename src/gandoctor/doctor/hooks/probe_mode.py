@@ -52,6 +52,7 @@ LOSSES = {"binary_cross_entropy": "bce", "binary_cross_entropy_with_logits": "bc
           "mse_loss": "mse", "log": "log", "log1p": "log", "softplus": "softplus",
           "cross_entropy": "ce", "nll_loss": "nll", "l1_loss": "l1"}
 NORMS = {"norm", "linalg_norm", "linalg_vector_norm", "vector_norm"}
+FILLED = {"fill_", "full", "full_like", "ones", "ones_like", "zeros", "zeros_like"}  # a value set already
 NORM_WEIGHT_ARG = {"batch_norm": 3, "instance_norm": 3, "group_norm": 2, "layer_norm": 2}  # where gamma goes
 NEGATE = {"neg", "__neg__", "__rsub__", "rsub"}
 ADD = {"add", "__add__", "__radd__", "add_", "__iadd__", "sub", "__sub__"}
@@ -166,7 +167,7 @@ class ProbeMode(TorchFunctionMode):
                 key = rec.param_key(t)
                 if key is not None:
                     params.append(key)
-            else:
+            elif not rec.is_buffer(t):
                 acts.append(t)
 
         if name not in INIT_INPLACE:
@@ -256,7 +257,8 @@ class ProbeMode(TorchFunctionMode):
         elif name in MIX and not params and len(acts) > 1:
             tag = Tag(units, noise, name, (), made_at, parts=_parts(name, acts, acts_tags, out))
         else:
-            tag = Tag(units, noise, name, tuple(params), made_at, loss_call=loss_index)
+            tag = Tag(units, noise, name, tuple(params), made_at, loss_call=loss_index,
+                      inner=first if name == "fill_" else None)
         self._history(tag, name, params, acts_tags, loc)
         if loss_index is not None:  # followed into the backpropagated loss: which step applies it
             tag.flags = tag.flags | {f"loss:{loss_index}"}
@@ -425,10 +427,15 @@ class ProbeMode(TorchFunctionMode):
         event = LossCallEvent(rec.next_seq(), rec.step, len(rec.run.loss_calls), kind, loc, producer,
                               input_loc, stats_of(x), units)
         if len(acts) > 1 and kind in ("bce", "bce_with_logits", "mse"):
-            target = acts[1]
+            target, target_tag = acts[1], tags[1]
             event.target = stats_of(target)
             if event.target.max - event.target.min < 1e-6:
                 event.target_value = event.target.mean
+            # one label buffer refilled before each loss (pytorch/examples' label.fill_(fake_label)): the
+            # wrong target is set at the fill, not at the loss call
+            if target_tag is not None and target_tag.producer == "fill_" and target_tag.inner is not None \
+                    and target_tag.inner.producer in FILLED:
+                event.target_location = target_tag.location
         if module_loc != loc:
             event.loss_location = module_loc
         rec.run.loss_calls.append(event)

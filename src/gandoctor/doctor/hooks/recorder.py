@@ -105,6 +105,7 @@ class Recorder:
         self._optimizers: dict[int, int] = {}  # id(optimizer) -> index
         self.unit_modules: dict[int, UnitModule] = {}  # id(module) -> unit
         self._splits: dict[int, tuple[int, bool]] = {}  # id(module) -> (optimizers counted, splits)
+        self._buffers: dict[int, weakref.ref] = {}  # id -> a unit module's buffer (running_mean, ...)
         self._unit_counts: dict[str, int] = {}
         self._tags: dict[int, tuple[weakref.ref, Tag]] = {}
         self._by_storage: dict[tuple, tuple[weakref.ref, Tag]] = {}  # (data_ptr, shape, stride) -> tag
@@ -184,6 +185,10 @@ class Recorder:
         ref = self._param_refs.get(key)
         return None if ref is None else ref()
 
+    def is_buffer(self, t: torch.Tensor) -> bool:
+        ref = self._buffers.get(id(t))
+        return ref is not None and ref() is t
+
     def is_param(self, t: torch.Tensor) -> bool:
         """An ``nn.Parameter``, or a raw leaf tensor the doctor already knows as a parameter (made with
         ``requires_grad=True`` by a random init, or held by an optimizer).
@@ -242,6 +247,9 @@ class Recorder:
         self._unit_counts[kind] = count + 1
         unit = UnitModule(f"{kind}#{count}", weakref.ref(module))
         self.unit_modules[id(module)] = unit
+        for b in module.buffers():  # BatchNorm's running statistics are state, not inputs
+            with contextlib.suppress(TypeError):
+                self._buffers[id(b)] = weakref.ref(b)
         for name, p in module.named_parameters():
             key = self.param_key(p)
             info = self.run.params[key]
