@@ -119,6 +119,7 @@ class LossCallEvent:
     negated: bool = False
     loss_location: Location | None = None  # for a loss module (nn.BCELoss()): the line that built it
     target_location: Location | None = None  # where a reused label buffer was refilled for this call
+    target_fill_seq: int | None = None  # when it was refilled (a fill before the last step is another's)
 
 
 @dataclass

@@ -30,6 +30,15 @@ TEXT = {
 }
 
 
+def _where(run: RunEvents, call: LossCallEvent):
+    """The loss call, or the refill of its label buffer when that fill happened for this very call
+    (since the last optimizer step): ``label.fill_(fake_label)`` before the generator's loss."""
+    fill = call.target_fill_seq
+    if call.target_location is not None and fill is not None and fill >= run.previous_step_seq(call.seq):
+        return call.target_location
+    return call.location
+
+
 def detect(run: RunEvents) -> list[Finding]:
     g_units = set(run.units_with_role(GENERATOR))
     d_units = set(run.units_with_role(DISCRIMINATOR))
@@ -55,12 +64,12 @@ def detect(run: RunEvents) -> list[Finding]:
     fake_label = d_fake[0].target_value
     for call in d_real:
         if abs(call.target_value - fake_label) < TOLERANCE:
-            return [Finding(ID, SEVERITY, d_fake[0].step, d_fake[0].target_location or d_fake[0].location,
+            return [Finding(ID, SEVERITY, d_fake[0].step, _where(run, d_fake[0]),
                             {"what": "real and fake share a target", "target": fake_label,
                              "who": "fakes", "other": "real batches"})]
     for call in g_calls:
         if abs(call.target_value - fake_label) < TOLERANCE:
-            return [Finding(ID, SEVERITY, call.step, call.target_location or call.location,
+            return [Finding(ID, SEVERITY, call.step, _where(run, call),
                             {"what": "generator trained toward the fake label", "target": call.target_value,
                              "who": "the generator's loss", "other": "fakes"})]
     return []

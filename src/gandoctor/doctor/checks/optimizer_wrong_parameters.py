@@ -56,13 +56,18 @@ def detect(run: RunEvents) -> list[Finding]:
 
 
 def _applies_losses_of(run: RunEvents, optimizers: list, keys: set[int]):
-    """Of two optimizers over the same network, the one that steps on the losses whose gradients also
-    reach ``keys`` (the other network's parameters): it was meant for that other network."""
+    """Of two optimizers over the same network, the one meant for the other network (whose parameters
+    ``keys`` no optimizer holds): one whose losses never reach the parameters it holds, else the only
+    one stepping on losses that reach ``keys``."""
+    reached: dict[int, set[int]] = {}
     for opt in optimizers:
-        for s in probe_steps(run, opt.index):
-            if any(keys & set(b.params) for i in s.sources if (b := run.backward(i)) is not None):
-                return opt
-    return None
+        reached[opt.index] = {k for s in probe_steps(run, opt.index) for i in s.sources
+                              if (b := run.backward(i)) is not None for k in b.params}
+    useless = [o for o in optimizers if probe_steps(run, o.index) and not reached[o.index] & set(o.params)]
+    if len(useless) == 1:
+        return useless[0]
+    other = [o for o in optimizers if reached[o.index] & keys]
+    return other[0] if len(other) == 1 else None
 
 
 def _in_turn(run: RunEvents, optimizer: int) -> bool:

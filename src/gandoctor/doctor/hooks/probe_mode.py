@@ -260,6 +260,8 @@ class ProbeMode(TorchFunctionMode):
             tag = Tag(units, noise, name, tuple(params), made_at, loss_call=loss_index,
                       inner=first if name == "fill_" else None)
         self._history(tag, name, params, acts_tags, loc)
+        if name == "fill_":
+            tag.graph_seq = rec.now()  # a filled buffer has no graph; its seq dates the fill
         if loss_index is not None:  # followed into the backpropagated loss: which step applies it
             tag.flags = tag.flags | {f"loss:{loss_index}"}
         if gradient_norm is not None:
@@ -435,7 +437,7 @@ class ProbeMode(TorchFunctionMode):
             # wrong target is set at the fill, not at the loss call
             if target_tag is not None and target_tag.producer == "fill_" and target_tag.inner is not None \
                     and target_tag.inner.producer in FILLED:
-                event.target_location = target_tag.location
+                event.target_location, event.target_fill_seq = target_tag.location, target_tag.graph_seq
         if module_loc != loc:
             event.loss_location = module_loc
         rec.run.loss_calls.append(event)
