@@ -54,6 +54,13 @@ def setup():
 
 def main():
     rank = setup()
+    try:
+        train(rank)
+    finally:
+        dist.destroy_process_group()
+
+
+def train(rank):
     torch.manual_seed(0)
     images = torch.tensor(load_digits().images, dtype=torch.float32).unsqueeze(1) / 8.0 - 1.0
     dataset = TensorDataset(images)
@@ -82,7 +89,6 @@ def main():
             optimizerG.step()
         if rank == 0 and epoch % 5 == 0:
             print(f"[{epoch}] Loss_D {errD_real.item() + errD_fake.item():.3f} Loss_G {errG.item():.3f}")
-    dist.destroy_process_group()
 
 
 if __name__ == "__main__":
