@@ -5,11 +5,27 @@ Lines a check should point at carry ``# doctor: <marker>`` (see tiny_gan.line_of
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import torch
 import torch.nn.functional as F
 from torch import nn
 
+import gandoctor
+from gandoctor.doctor.api import Doctor
+
 from ..tiny_gan import digits
+
+
+def watched(train: Callable[[], None]) -> Doctor:
+    """Run ``train`` under the doctor; the crash bugs raise, and the doctor still reports."""
+    doc = gandoctor.watch()
+    try:
+        with doc:
+            train()
+    except RuntimeError:
+        pass
+    return doc
 
 
 def _batch(n: int = 32) -> torch.Tensor:

@@ -2,28 +2,16 @@
 
 import pytest
 
-import gandoctor
-from gandoctor.doctor.api import Doctor
-
 from ..conftest import errors, first_error
 from ..tiny_gan import line_of
 from . import reported_gans as gans
+from .reported_gans import watched
 
 ID = "least-squares-on-sigmoid"
 
 
-def _watch(train) -> Doctor:
-    doc = gandoctor.watch()
-    try:
-        with doc:
-            train()
-    except RuntimeError:
-        pass  # the crash bugs raise; the doctor still reports
-    return doc
-
-
 def test_found_first():
-    doc = _watch(lambda: gans.lsgan(sigmoid=True))
+    doc = watched(lambda: gans.lsgan(sigmoid=True))
     found = first_error(doc)
     assert found.id == ID, doc.report()
     assert found.location is not None and found.location.line == line_of("lsgan-sigmoid", gans)
@@ -33,5 +21,5 @@ def test_found_first():
     lambda: gans.lsgan(sigmoid=False),
 ])
 def test_silent_on_correct(correct):
-    doc = _watch(correct)
+    doc = watched(correct)
     assert errors(doc) == [], doc.report()

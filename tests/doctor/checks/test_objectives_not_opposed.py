@@ -2,28 +2,16 @@
 
 import pytest
 
-import gandoctor
-from gandoctor.doctor.api import Doctor
-
 from ..conftest import errors, first_error
 from ..tiny_gan import line_of
 from . import reported_gans as gans
+from .reported_gans import watched
 
 ID = "objectives-not-opposed"
 
 
-def _watch(train) -> Doctor:
-    doc = gandoctor.watch()
-    try:
-        with doc:
-            train()
-    except RuntimeError:
-        pass  # the crash bugs raise; the doctor still reports
-    return doc
-
-
 def test_found_first():
-    doc = _watch(lambda: gans.wasserstein_signs('standard', 'flipped'))
+    doc = watched(lambda: gans.wasserstein_signs('standard', 'flipped'))
     found = first_error(doc)
     assert found.id == ID, doc.report()
     assert found.location is not None and found.location.line == line_of("g-sign", gans)
@@ -34,12 +22,12 @@ def test_found_first():
     lambda: gans.wasserstein_signs('flipped', 'flipped'),
 ])
 def test_silent_on_correct(correct):
-    doc = _watch(correct)
+    doc = watched(correct)
     assert errors(doc) == [], doc.report()
 
 
 def test_the_critic_with_one_minus_over_both_terms():
-    doc = _watch(lambda: gans.wasserstein_signs("one-minus", "standard"))
+    doc = watched(lambda: gans.wasserstein_signs("one-minus", "standard"))
     found = first_error(doc)
     assert found.id == ID, doc.report()
     assert found.location.line == line_of("one-minus", gans)

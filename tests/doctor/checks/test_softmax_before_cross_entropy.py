@@ -2,28 +2,16 @@
 
 import pytest
 
-import gandoctor
-from gandoctor.doctor.api import Doctor
-
 from ..conftest import errors, first_error
 from ..tiny_gan import line_of
 from . import reported_gans as gans
+from .reported_gans import watched
 
 ID = "softmax-before-cross-entropy"
 
 
-def _watch(train) -> Doctor:
-    doc = gandoctor.watch()
-    try:
-        with doc:
-            train()
-    except RuntimeError:
-        pass  # the crash bugs raise; the doctor still reports
-    return doc
-
-
 def test_found_first():
-    doc = _watch(lambda: gans.auxiliary_head('softmax'))
+    doc = watched(lambda: gans.auxiliary_head('softmax'))
     found = first_error(doc)
     assert found.id == ID, doc.report()
     assert found.location is not None and found.location.line == line_of("softmax-head", gans)
@@ -34,5 +22,5 @@ def test_found_first():
     lambda: gans.auxiliary_head('logsoftmax'),
 ])
 def test_silent_on_correct(correct):
-    doc = _watch(correct)
+    doc = watched(correct)
     assert errors(doc) == [], doc.report()

@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
-from gandoctor.doctor.events import DISCRIMINATOR, GENERATOR, CutEvent, LossCallEvent, RunEvents, StepEvent
+from gandoctor.doctor.events import (
+    DISCRIMINATOR,
+    GENERATOR,
+    BackwardEvent,
+    CutEvent,
+    ExceptionEvent,
+    LossCallEvent,
+    RunEvents,
+    StepEvent,
+)
 
 
 def window(run: RunEvents, step: StepEvent, same_optimizer: bool = True) -> tuple[int, int]:
@@ -65,3 +74,15 @@ def role_of_step(run: RunEvents, step: StepEvent | None) -> str | None:
     touched = {run.roles.params.get(k) for i in step.sources if (b := run.backward(i)) for k in b.params}
     touched &= {GENERATOR, DISCRIMINATOR}
     return touched.pop() if len(touched) == 1 else "mixed"
+
+
+def crashed_backward(run: RunEvents, message: str) -> tuple[ExceptionEvent, BackwardEvent] | None:
+    """The script's exception whose message contains ``message``, and the backward that raised it (the
+    last one before it), when the probe stamped that backward's graph (``graph_seq``)."""
+    crash = next((e for e in run.exceptions if message in e.message), None)
+    if crash is None:
+        return None
+    failed = [b for b in run.backwards if b.seq < crash.seq]
+    if not failed or failed[-1].graph_seq is None:
+        return None
+    return crash, failed[-1]

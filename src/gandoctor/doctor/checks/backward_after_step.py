@@ -9,6 +9,7 @@ events, the oldest parametrised op in the loss's graph, then a step, then the ba
 
 from __future__ import annotations
 
+from gandoctor.doctor.checks._util import crashed_backward
 from gandoctor.doctor.events import RunEvents
 from gandoctor.doctor.findings import Finding, Text
 
@@ -39,13 +40,10 @@ TEXT = {
 
 
 def detect(run: RunEvents) -> list[Finding]:
-    crash = next((e for e in run.exceptions if "modified by an inplace operation" in e.message), None)
-    if crash is None:
+    found = crashed_backward(run, "modified by an inplace operation")
+    if found is None:
         return []
-    failed = [b for b in run.backwards if b.seq < crash.seq]
-    if not failed or failed[-1].graph_seq is None:
-        return []
-    last = failed[-1]
+    crash, last = found
     steps = [s for s in run.steps_taken if last.graph_seq < s.seq < last.seq]
     if not steps:
         return []

@@ -8,6 +8,7 @@ its graph: found from the order of events, not from the message alone.
 
 from __future__ import annotations
 
+from gandoctor.doctor.checks._util import crashed_backward
 from gandoctor.doctor.events import RunEvents
 from gandoctor.doctor.findings import Finding, Text
 
@@ -38,14 +39,11 @@ TEXT = {
 
 
 def detect(run: RunEvents) -> list[Finding]:
-    crash = next((e for e in run.exceptions if "backward through the graph a second time" in e.message), None)
-    if crash is None:
+    found = crashed_backward(run, "backward through the graph a second time")
+    if found is None:
         return []
-    failed = [b for b in run.backwards if b.seq < crash.seq]
-    if not failed or failed[-1].graph_seq is None:
-        return []
-    last = failed[-1]
-    freed_by = [b for b in failed[:-1] if last.graph_seq < b.seq]
+    crash, last = found
+    freed_by = [b for b in run.backwards if last.graph_seq < b.seq < last.seq]
     if not freed_by:
         return []
     evidence = {"backward_at": str(last.location or "?"), "freed_by": str(freed_by[-1].location or "?")}
