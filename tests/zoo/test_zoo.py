@@ -1,7 +1,8 @@
 """Every zoo script runs through the doctor in this process, as ``gandoctor run`` would run it.
 
 Buggy scripts: the first error finding has the expected id and points at the marked line.
-Correct scripts: no error finding at all. The summary table is printed at the end of the session.
+Correct scripts: no error finding at all, with roles known (else most checks would not have run).
+The summary table is printed at the end of the session.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from gandoctor.doctor.runner import run_script
 SCRIPTS = all_scripts()
 
 
-def _run(script: ZooScript) -> tuple[Outcome, list]:
+def _run(script: ZooScript) -> tuple[Outcome, list, bool]:
     start = time.perf_counter()
     doctor = run_script(str(script.path), [], script.max_steps)
     seconds = time.perf_counter() - start
@@ -30,7 +31,7 @@ def _run(script: ZooScript) -> tuple[Outcome, list]:
         seconds=seconds,
     )
     OUTCOMES.append(outcome)
-    return outcome, doctor.findings
+    return outcome, doctor.findings, doctor.run.roles.known
 
 
 def _describe(findings: list) -> str:
@@ -48,9 +49,10 @@ def test_zoo_script(script: ZooScript, one_thread: None) -> None:
     reason = script.missing_data()
     if reason:
         pytest.skip(reason)
-    outcome, findings = _run(script)
+    outcome, findings, roles_known = _run(script)
     if script.buggy:
         assert outcome.first_error_id == script.expected_id, _describe(findings)
         assert outcome.first_error_line == script.expected_line, _describe(findings)
     else:
         assert outcome.first_error_id is None, _describe(findings)
+        assert roles_known, "roles unknown: the checks that need them did not run"  # not a hollow pass
