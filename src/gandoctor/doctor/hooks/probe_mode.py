@@ -261,7 +261,7 @@ class ProbeMode(TorchFunctionMode):
                       inner=first if name == "fill_" else None)
         self._history(tag, name, params, acts_tags, loc)
         if name == "fill_":
-            tag.graph_seq = rec.now()  # a filled buffer has no graph; its seq dates the fill
+            tag.filled_seq = rec.now()
         if loss_index is not None:  # followed into the backpropagated loss: which step applies it
             tag.flags = tag.flags | {f"loss:{loss_index}"}
         if gradient_norm is not None:
@@ -303,8 +303,8 @@ class ProbeMode(TorchFunctionMode):
         """A norm of an input gradient, or the sqrt of a partial sum of its squares: over which dims."""
         rec = self.rec
         if name in NORMS or (name == "sum" and x.ndim >= 3):
-            dim = kwargs.get("dim", args[2] if name in NORMS and len(args) > 2 else
-                             args[1] if name == "sum" and len(args) > 1 else None)
+            at = 2 if name in NORMS else 1  # norm(x, p, dim) / sum(x, dim)
+            dim = kwargs.get("dim", args[at] if len(args) > at else None)
             if name == "sum" and dim is None:
                 return None  # a sum of every square is R1's penalty: correct
             given = [dim] if isinstance(dim, int) else dim
@@ -437,7 +437,7 @@ class ProbeMode(TorchFunctionMode):
             # wrong target is set at the fill, not at the loss call
             if target_tag is not None and target_tag.producer == "fill_" and target_tag.inner is not None \
                     and target_tag.inner.producer in FILLED:
-                event.target_location, event.target_fill_seq = target_tag.location, target_tag.graph_seq
+                event.target_location, event.target_fill_seq = target_tag.location, target_tag.filled_seq
         if module_loc != loc:
             event.loss_location = module_loc
         rec.run.loss_calls.append(event)

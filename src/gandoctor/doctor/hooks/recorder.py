@@ -7,7 +7,6 @@ and turns any failure inside a hook into a ``DoctorErrorEvent`` instead of an ex
 
 from __future__ import annotations
 
-import contextlib
 import os
 import time
 import traceback
@@ -60,6 +59,7 @@ class Tag:
     graph_seq: int | None = None  # the oldest parametrised op in its autograd history (see BackwardEvent)
     graph_location: Location | None = None
     flags: frozenset[str] = frozenset()  # carried through every op: "input_gradient_no_graph"
+    filled_seq: int | None = None  # for a buffer filled in place (label.fill_(...)): when
 
 
 # one source of a mix: (a weak reference to it, its tag, its statistics when taken at the mix)
@@ -71,6 +71,38 @@ class UnitModule:
     name: str
     module: weakref.ref
     params: list[int] = field(default_factory=list)
+
+
+class ById:
+    """Values kept per object by ``id``, with a weak reference to tell a live object from a new one at
+    a reused address. Never hashes the object itself: a module may define ``__hash__`` over state its
+    own ``__init__`` has not set yet (torchmetrics' ``Metric`` does)."""
+
+    def __init__(self) -> None:
+        self._entries: dict[int, tuple[weakref.ref, Any]] = {}
+
+    def get(self, obj: object) -> Any:
+        entry = self._entries.get(id(obj))
+        return entry[1] if entry is not None and entry[0]() is obj else None
+
+    def put(self, obj: object, value: Any) -> weakref.ref | None:
+        """Keep ``value`` for ``obj``; its weak reference, or None for a type that cannot have one."""
+        try:
+            ref = weakref.ref(obj)
+        except TypeError:  # some tensor subclasses and module types cannot be weakly referenced
+            return None
+        self._entries[id(obj)] = (ref, value)
+        return ref
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def prune(self) -> None:
+        """Drop the entries of objects that are gone."""
+        self._entries = {k: v for k, v in self._entries.items() if v[0]() is not None}
+
+    def clear(self) -> None:
+        self._entries.clear()
 
 
 def _storage_key(t: torch.Tensor) -> tuple:
@@ -100,18 +132,16 @@ class Recorder:
         self.probe = True
         self.in_optimizer_step = False
         self._seq = 0
-        self._param_keys: dict[int, tuple[weakref.ref, int]] = {}
+        self._param_keys = ById()  # parameter -> key
         self._param_refs: dict[int, weakref.ref] = {}
         self._optimizers: dict[int, int] = {}  # id(optimizer) -> index
         self.unit_modules: dict[int, UnitModule] = {}  # id(module) -> unit
         self._splits: dict[int, tuple[int, bool]] = {}  # id(module) -> (optimizers counted, splits)
-        self._buffers: dict[int, weakref.ref] = {}  # id -> a unit module's buffer (running_mean, ...)
+        self._buffers = ById()  # a unit module's buffers (running_mean, ...) -> True
         self._unit_counts: dict[str, int] = {}
-        self._tags: dict[int, tuple[weakref.ref, Tag]] = {}
+        self._tags = ById()  # tensor -> Tag
         self._by_storage: dict[tuple, tuple[weakref.ref, Tag]] = {}  # (data_ptr, shape, stride) -> tag
-        # id(module) -> (module, the line that built it). Keyed by id, never by the module itself: a
-        # module may define __hash__ over state its own __init__ has not set yet (torchmetrics does)
-        self._module_locations: dict[int, tuple[weakref.ref, Location]] = {}
+        self._module_locations = ById()  # module -> the line that built it
         self.module_stack: list[nn.Module] = []
         self.unit_call_location: Location | None = None  # the user's line calling the running unit
         self.used_params: set[int] = set()  # (probe) parameters seen taking part in an op
@@ -159,13 +189,11 @@ class Recorder:
 
     # --- parameters, optimizers, units ---------------------------------------------------------
     def param_key(self, p: torch.Tensor, create: bool = True) -> int | None:
-        entry = self._param_keys.get(id(p))
-        if entry is not None and entry[0]() is p:
-            return entry[1]
-        if not create:
-            return None
+        known = self._param_keys.get(p)
+        if known is not None or not create:
+            return known
         key = len(self.run.params)
-        self._param_keys[id(p)] = (weakref.ref(p), key)
+        self._param_keys.put(p, key)
         self._param_refs[key] = weakref.ref(p)
         shape = tuple(p.shape)
         tag = self.tag(p)
@@ -186,8 +214,7 @@ class Recorder:
         return None if ref is None else ref()
 
     def is_buffer(self, t: torch.Tensor) -> bool:
-        ref = self._buffers.get(id(t))
-        return ref is not None and ref() is t
+        return self._buffers.get(t) is not None
 
     def is_param(self, t: torch.Tensor) -> bool:
         """An ``nn.Parameter``, or a raw leaf tensor the doctor already knows as a parameter (made with
@@ -198,10 +225,7 @@ class Recorder:
         """
         if isinstance(t, nn.Parameter):
             return True
-        if not (t.is_leaf and t.requires_grad):
-            return False
-        entry = self._param_keys.get(id(t))
-        return entry is not None and entry[0]() is t
+        return t.is_leaf and t.requires_grad and self._param_keys.get(t) is not None
 
     def unit_of(self, key: int) -> str:
         return self.run.params[key].unit
@@ -248,8 +272,7 @@ class Recorder:
         unit = UnitModule(f"{kind}#{count}", weakref.ref(module))
         self.unit_modules[id(module)] = unit
         for b in module.buffers():  # BatchNorm's running statistics are state, not inputs
-            with contextlib.suppress(TypeError):
-                self._buffers[id(b)] = weakref.ref(b)
+            self._buffers.put(b, True)
         for name, p in module.named_parameters():
             key = self.param_key(p)
             info = self.run.params[key]
@@ -284,12 +307,10 @@ class Recorder:
         return None
 
     def set_module_location(self, module: nn.Module, loc: Location) -> None:
-        with contextlib.suppress(TypeError):  # a module type that cannot be weakly referenced
-            self._module_locations[id(module)] = (weakref.ref(module), loc)
+        self._module_locations.put(module, loc)
 
     def module_location(self, module: nn.Module) -> Location | None:
-        entry = self._module_locations.get(id(module))
-        return entry[1] if entry is not None and entry[0]() is module else None
+        return self._module_locations.get(module)
 
     def unit_name(self, module: nn.Module) -> str | None:
         unit = self.unit_modules.get(id(module))
@@ -307,9 +328,9 @@ class Recorder:
 
     # --- tags (probe only) -------------------------------------------------------------------
     def tag(self, t: torch.Tensor) -> Tag | None:
-        entry = self._tags.get(id(t))
-        if entry is not None and entry[0]() is t:
-            return entry[1]
+        tag = self._tags.get(t)
+        if tag is not None:
+            return tag
         # a new Python object over a tagged tensor's memory, made where the doctor cannot see it
         # (``Variable(x)``, ``torch.Tensor(x)``): the same values, the same provenance
         alias = self._by_storage.get(_storage_key(t))
@@ -318,12 +339,11 @@ class Recorder:
         return None
 
     def set_tag(self, t: torch.Tensor, tag: Tag) -> None:
-        with contextlib.suppress(TypeError):  # some tensor subclasses cannot be weakly referenced
-            ref = weakref.ref(t)
-            self._tags[id(t)] = (ref, tag)
+        ref = self._tags.put(t, tag)
+        if ref is not None:
             self._by_storage[_storage_key(t)] = (ref, tag)
         if len(self._tags) > 200_000:  # drop dead entries now and then
-            self._tags = {k: v for k, v in self._tags.items() if v[0]() is not None}
+            self._tags.prune()
             self._by_storage = {k: v for k, v in self._by_storage.items() if v[0]() is not None}
 
     def units_of(self, t: torch.Tensor) -> frozenset[str]:
