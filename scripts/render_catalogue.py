@@ -20,7 +20,7 @@ from gandoctor.doctor.checks import all_checks
 
 REPO = Path(__file__).resolve().parents[1]
 OUT = REPO / "docs" / "catalogue.md"
-_EXPECT = re.compile(r"#\s*doctor:\s*expect\s+([a-z0-9-]+)")
+_EXPECT = re.compile(r"#\s*doctor:\s*expect(?:-warning)?\s+([a-z0-9-]+)")
 
 
 # Bug patterns from public issue threads with a confirmed root cause: (pattern, finding id or None,
@@ -51,15 +51,23 @@ COVERAGE: list[tuple[str, str | None, str]] = [
     ("least squares on a sigmoid D", "least-squares-on-sigmoid", ""),
     ("BatchNorm weights initialised near 0 by a DCGAN weights_init", "norm-scale-near-zero", ""),
     ("mse/l1 target (B,) against an output (B, 1)", "loss-target-shape-mismatch", ""),
-    ("unconstrained critic (Wasserstein loss, no GP, no spectral norm, no clipping)", None,
-     "not yet: needs a rule for spectral-norm parametrizations and clipping order; planned"),
-    ("penalty computed but never added to the loss; alpha drawn per element", None,
-     "not yet: both are silent in the values the doctor sees at the loss"),
-    ("conditioning that does not reach G (unused or constant labels)", None,
-     "not yet: needs the label's provenance into G's output"),
-    ("BatchNorm in a gradient-penalty critic", None, "not yet (a warning is planned)"),
-    ("device mismatch between G's output and D", None,
-     "a CPU-only test machine cannot reproduce it; torch's own error already names both devices"),
+    ("unconstrained critic (Wasserstein loss, no GP, no spectral norm, no clipping)", "unconstrained-critic",
+     ""),
+    ("weight clipping before the critic's step(), or once per epoch", "unconstrained-critic", ""),
+    ("gradient penalty computed but never added to the loss", "gradient-penalty-unused", ""),
+    ("GP interpolation weight alpha drawn per element instead of per sample",
+     "gradient-penalty-alpha-per-element", ""),
+    ("conditioning that does not reach G (labels passed to G and never read)", "conditioning-ignored", ""),
+    ("constant labels fed to a conditional G", None,
+     "not yet: a fixed class per batch is also how sample grids are drawn; needs a rule to tell them apart"),
+    ("label embedding detached inside G", None,
+     "not an error: the fixed embedding still conditions G; the embedding just does not learn"),
+    ("BatchNorm in a gradient-penalty critic", "batch-norm-in-penalized-critic", "a warning"),
+    ("BCELoss target size differs from the input size (crash)", "loss-target-shape-mismatch", ""),
+    ("BCELoss on values outside [0, 1] (crash)", "probability-loss-on-logits", ""),
+    ("a loss with no grad_fn because the fake was detached (crash)", "generator-no-gradient", ""),
+    ("device mismatch between G's output (or the noise) and D", "device-mismatch",
+     "tested with the meta device standing in for CUDA: no GPU on the test machine"),
     ("a dataset path or download error", None, "not a GAN bug: the script's own error is reported as is"),
     ("too few epochs / expecting results too early", None, "not a defect in the code"),
 ]

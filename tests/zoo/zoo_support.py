@@ -1,10 +1,11 @@
 """Reading the zoo: which scripts exist, what each one expects, and the summary of a zoo run.
 
 A buggy script marks exactly one line with ``# doctor: expect <finding-id>``: the first error finding
-the doctor must report, at that line. Header comments ``# doctor: max-steps N`` (the step budget, for
-statistical findings that need a longer run) and ``# doctor: needs mnist|cats64|lightning`` (data under
-``../shared/data``, or an optional package; the test skips with a reason when it is absent) complete
-the contract.
+the doctor must report, at that line; or ``# doctor: expect-warning <finding-id>`` for a defect that is
+a warning: no error at all, and that warning first among the warnings, at that line. Header comments
+``# doctor: max-steps N`` (the step budget, for statistical findings that need a longer run) and
+``# doctor: needs mnist|cats64|lightning`` (data under ``../shared/data``, or an optional package; the
+test skips with a reason when it is absent) complete the contract.
 
 Sections: ``examples/zoo/buggy`` and ``correct`` are the "core" section; any folder beside them with
 its own ``buggy/`` and ``correct/`` is a section of that name ("idioms": the coding styles people use).
@@ -24,7 +25,7 @@ DEFAULT_MAX_STEPS = 20
 _NEEDS_FILE = {"mnist": "mnist/t10k-images-idx3-ubyte.gz", "cats64": "cats64/1.jpg"}
 _NEEDS_PACKAGE = {"lightning"}
 
-_EXPECT = re.compile(r"#\s*doctor:\s*expect\s+([a-z0-9-]+)")
+_EXPECT = re.compile(r"#\s*doctor:\s*expect(?P<warning>-warning)?\s+(?P<id>[a-z0-9-]+)")
 _MAX_STEPS = re.compile(r"^#\s*doctor:\s*max-steps\s+(\d+)", re.MULTILINE)
 _NEEDS = re.compile(r"^#\s*doctor:\s*needs\s+(\S+)", re.MULTILINE)
 
@@ -37,6 +38,7 @@ class ZooScript:
     expected_line: int | None
     max_steps: int
     needs: tuple[str, ...]
+    expected_severity: str = "error"  # "warning" for ``expect-warning``
 
     @property
     def name(self) -> str:
@@ -61,7 +63,8 @@ class ZooScript:
 
 def parse(path: Path) -> ZooScript:
     text = path.read_text(encoding="utf-8")
-    marks = [(i, m.group(1)) for i, line in enumerate(text.splitlines(), 1) if (m := _EXPECT.search(line))]
+    marks = [(i, m.group("id"), "warning" if m.group("warning") else "error")
+             for i, line in enumerate(text.splitlines(), 1) if (m := _EXPECT.search(line))]
     buggy = path.parent.name == "buggy"
     if buggy and len(marks) != 1:
         raise ValueError(f"{path}: a buggy script marks exactly one line, found {len(marks)}")
@@ -79,6 +82,7 @@ def parse(path: Path) -> ZooScript:
         expected_line=marks[0][0] if marks else None,
         max_steps=int(max_steps.group(1)) if max_steps else DEFAULT_MAX_STEPS,
         needs=needs,
+        expected_severity=marks[0][2] if marks else "error",
     )
 
 
@@ -98,7 +102,7 @@ class Outcome:
     """What the doctor said about one script, for the summary table."""
 
     script: ZooScript
-    first_error_id: str | None
+    first_error_id: str | None  # for an expect-warning script: its first warning, when it has no error
     first_error_line: int | None
     first_error_step: int | None
     seconds: float

@@ -184,6 +184,77 @@ class InputGradientEvent:
     create_graph: bool
     units: list[str]  # the units whose output was differentiated
     input_shape: tuple[int, ...]
+    interpolations: list[int] = field(default_factory=list)  # InterpolationEvent seqs behind the input
+
+
+@dataclass
+class InterpolationEvent:
+    """(probe) A random coefficient multiplied into a tensor of data or of a unit's output: the ``alpha`` of
+    ``alpha * real + (1 - alpha) * fake``. ``per_element`` when it varies inside one sample (drawn with
+    the data's full shape) instead of one value per sample."""
+
+    seq: int
+    step: int
+    location: Location | None
+    coefficient_shape: tuple[int, ...]
+    per_element: bool
+
+
+@dataclass
+class WeightConstraintEvent:
+    """(probe) Something bounds a unit's weights: ``kind`` "clip" (parameters clamped in place, weight
+    clipping) or "reparametrized" (a linear/conv op ran on a weight computed from a parameter, as
+    ``spectral_norm`` and ``weight_norm`` do)."""
+
+    seq: int
+    step: int
+    kind: str
+    unit: str
+    params: list[int]
+    location: Location | None
+
+
+@dataclass
+class NormLayerEvent:
+    """(probe) A normalisation op ran in a unit: ``op`` "batch_norm", "instance_norm", "layer_norm",
+    "group_norm"; ``batch_stats`` when it normalised with the batch's own statistics (BatchNorm in
+    training mode), which couples the samples of a batch."""
+
+    seq: int
+    step: int
+    unit: str
+    op: str
+    batch_stats: bool
+    location: Location | None
+
+
+@dataclass
+class UnitCallEvent:
+    """(probe) One call of a unit by the script. ``args`` are the Python ids of its tensor arguments
+    (valid for matching calls within one step), ``unread`` the positions of those no op inside the call
+    ever read, and ``fed_by`` the units whose outputs were among the arguments."""
+
+    seq: int
+    step: int
+    unit: str
+    location: Location | None
+    args: list[int]
+    shapes: list[tuple[int, ...]]
+    unread: list[int]
+    fed_by: list[str]
+
+
+@dataclass
+class FailedOpEvent:
+    """(probe) A torch op raised. What its tensor inputs were, to find where the cause was made."""
+
+    seq: int
+    step: int
+    op: str
+    location: Location | None
+    devices: list[str]
+    made_at: list[Location | None]  # where each tensor input was computed, as far as the probe saw
+    units: list[list[str]]  # the units whose parameters produced each input (a parameter: its own unit)
 
 
 @dataclass
@@ -360,6 +431,11 @@ class RunEvents:
     input_gradients: list[InputGradientEvent] = field(default_factory=list)
     output_grads: list[OutputGradEvent] = field(default_factory=list)
     gradient_norms: list[GradientNormEvent] = field(default_factory=list)
+    interpolations: list[InterpolationEvent] = field(default_factory=list)
+    weight_constraints: list[WeightConstraintEvent] = field(default_factory=list)
+    norm_layers: list[NormLayerEvent] = field(default_factory=list)
+    unit_calls: list[UnitCallEvent] = field(default_factory=list)
+    failed_ops: list[FailedOpEvent] = field(default_factory=list)
     steps_taken: list[StepEvent] = field(default_factory=list)
     stats: list[StepStats] = field(default_factory=list)
     exceptions: list[ExceptionEvent] = field(default_factory=list)

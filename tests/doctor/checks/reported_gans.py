@@ -23,7 +23,7 @@ def watched(train: Callable[[], None]) -> Doctor:
     try:
         with doc:
             train()
-    except RuntimeError:
+    except (RuntimeError, ValueError):
         pass
     return doc
 
@@ -129,24 +129,37 @@ def wgan_critic_loop(reuse_fake: bool, steps: int = 2) -> None:
         opt_g.step()
 
 
-def wgan_gp(flatten: bool = True, create_graph: bool = True, steps: int = 2) -> None:
-    """WGAN-GP on (B, 1, 8, 8) digits; the bugs: the norm over dim 1 of the unflattened gradient, and
-    torch.autograd.grad without create_graph."""
+def wgan_gp(flatten: bool = True, create_graph: bool = True, steps: int = 2, alpha: str = "sample",
+            add_penalty: bool = True, norm: str = "") -> None:
+    """WGAN-GP on (B, 1, 8, 8) digits; the bugs: the norm over dim 1 of the unflattened gradient,
+    torch.autograd.grad without create_graph, alpha drawn per element ("element"), the penalty left out
+    of the loss, and BatchNorm in the critic (``norm="batch"``; "layer" is the correct twin).
+    ``alpha="expanded"`` draws (B, 1) and expands it to the image's shape: per sample, and correct."""
     torch.manual_seed(0)
     g = nn.Sequential(nn.Linear(16, 64), nn.ReLU(), nn.Linear(64, 64), nn.Tanh(), nn.Unflatten(1, (1, 8, 8)))
-    critic = nn.Sequential(nn.Conv2d(1, 8, 3, 2, 1), nn.LeakyReLU(0.2), nn.Flatten(), nn.Linear(128, 1))
+    layers: list[nn.Module] = [nn.Conv2d(1, 8, 3, 2, 1)]
+    if norm == "batch":
+        layers.append(nn.BatchNorm2d(8))  # doctor: critic-bn
+    elif norm == "layer":
+        layers.append(nn.LayerNorm([8, 4, 4]))
+    critic = nn.Sequential(*layers, nn.LeakyReLU(0.2), nn.Flatten(), nn.Linear(128, 1))
     opt_g = torch.optim.Adam(g.parameters(), 1e-4, betas=(0.5, 0.9))
     opt_c = torch.optim.Adam(critic.parameters(), 1e-4, betas=(0.5, 0.9))
     for _ in range(steps):
         for _ in range(3):
             real, fake = _batch().view(-1, 1, 8, 8), g(torch.randn(32, 16)).detach()
-            alpha = torch.rand(32, 1, 1, 1)
-            mixed = (alpha * real + (1 - alpha) * fake).requires_grad_(True)
+            if alpha == "element":
+                eps = torch.rand_like(real)  # doctor: gp-alpha
+            elif alpha == "expanded":
+                eps = torch.rand(32, 1).expand(32, 64).contiguous().view(32, 1, 8, 8)
+            else:
+                eps = torch.rand(32, 1, 1, 1)
+            mixed = (eps * real + (1 - eps) * fake).requires_grad_(True)  # doctor: gp-mix
             score = critic(mixed).sum()
             grads = torch.autograd.grad(score, mixed, create_graph=create_graph)[0]  # doctor: gp-grad
             norms = grads.view(32, -1).norm(2, dim=1) if flatten else grads.norm(2, dim=1)  # doctor: gp-norm
             penalty = ((norms - 1) ** 2).mean()
-            c_loss = critic(fake).mean() - critic(real).mean() + 10 * penalty
+            c_loss = critic(fake).mean() - critic(real).mean() + (10 * penalty if add_penalty else 0)
             opt_c.zero_grad()
             c_loss.backward()
             opt_c.step()
@@ -201,6 +214,129 @@ def wasserstein_signs(critic_loss: str, generator_loss: str, steps: int = 3) -> 
             p.data.clamp_(-0.01, 0.01)
         scored = critic(g(torch.randn(32, 16)))
         g_loss = -scored.mean() if generator_loss == "standard" else scored.mean()  # doctor: g-sign
+        opt_g.zero_grad()
+        g_loss.backward()
+        opt_g.step()
+
+
+def wgan(constraint: str, steps: int = 3) -> None:
+    """A WGAN with 2 critic iterations; ``constraint`` is "clip" (after each critic step: correct),
+    "spectral" (spectral-norm layers: correct), "r1" (a penalty on the reals: correct), or the bugs
+    "none" and "clip-early" (clipped before the step, so each forward uses unclipped weights)."""
+    torch.manual_seed(0)
+    g = nn.Sequential(nn.Linear(16, 64), nn.ReLU(), nn.Linear(64, 64), nn.Tanh())
+    if constraint == "spectral":
+        sn = nn.utils.parametrizations.spectral_norm
+        critic = nn.Sequential(sn(nn.Linear(64, 64)), nn.LeakyReLU(0.2), sn(nn.Linear(64, 1)))
+    else:
+        critic = nn.Sequential(nn.Linear(64, 64), nn.LeakyReLU(0.2), nn.Linear(64, 1))
+    opt_g, opt_c = torch.optim.RMSprop(g.parameters(), 5e-5), torch.optim.RMSprop(critic.parameters(), 5e-5)
+    for _ in range(steps):
+        for _ in range(2):
+            real, fake = _batch().requires_grad_(constraint == "r1"), g(torch.randn(32, 16)).detach()
+            d_real = critic(real)
+            c_loss = critic(fake).mean() - d_real.mean()  # doctor: critic-loss
+            if constraint == "r1":
+                grad, = torch.autograd.grad(d_real.sum(), real, create_graph=True)
+                c_loss = c_loss + 5 * grad.pow(2).sum(1).mean()
+            opt_c.zero_grad()
+            c_loss.backward()
+            if constraint == "clip-early":
+                for p in critic.parameters():
+                    p.data.clamp_(-0.01, 0.01)  # doctor: clip-early
+            opt_c.step()
+            if constraint == "clip":
+                for p in critic.parameters():
+                    p.data.clamp_(-0.01, 0.01)
+        g_loss = -critic(g(torch.randn(32, 16))).mean()
+        opt_g.zero_grad()
+        g_loss.backward()
+        opt_g.step()
+
+
+class _ConditionalG(nn.Module):
+    def __init__(self, use_labels: bool) -> None:
+        super().__init__()
+        self.use_labels = use_labels
+        self.embed = nn.Embedding(10, 10)
+        self.net = nn.Sequential(nn.Linear(26, 64), nn.ReLU(), nn.Linear(64, 64), nn.Tanh())
+
+    def forward(self, z: torch.Tensor, labels: torch.Tensor) -> torch.Tensor:
+        cond = self.embed(labels) if self.use_labels else torch.zeros(z.size(0), 10)
+        return self.net(torch.cat([z, cond], 1))
+
+
+class _ConditionalD(nn.Module):
+    def __init__(self) -> None:
+        super().__init__()
+        self.embed = nn.Embedding(10, 10)
+        self.net = nn.Sequential(nn.Linear(74, 64), nn.LeakyReLU(0.2), nn.Linear(64, 1))
+
+    def forward(self, x: torch.Tensor, labels: torch.Tensor) -> torch.Tensor:
+        return self.net(torch.cat([x, self.embed(labels)], 1))
+
+
+def conditional(use_labels: bool, steps: int = 3) -> None:
+    """A cGAN on digits with their classes; the bug: G's forward never reads the labels it is given."""
+    from sklearn.datasets import load_digits
+
+    torch.manual_seed(0)
+    data = load_digits()
+    images = torch.tensor(data.data / 8.0 - 1.0, dtype=torch.float32)
+    classes = torch.tensor(data.target)
+    g, d = _ConditionalG(use_labels), _ConditionalD()
+    opt_g, opt_d = torch.optim.Adam(g.parameters(), 2e-4), torch.optim.Adam(d.parameters(), 2e-4)
+    for _ in range(steps):
+        index = torch.randint(0, len(images), (32,))
+        real, labels = images[index], classes[index]
+        gen_labels = torch.randint(0, 10, (32,))
+        fake = g(torch.randn(32, 16), gen_labels)  # doctor: g-call
+        d_loss = F.softplus(-d(real, labels)).mean() + F.softplus(d(fake.detach(), gen_labels)).mean()
+        opt_d.zero_grad()
+        d_loss.backward()
+        opt_d.step()
+        g_loss = F.softplus(-d(fake, gen_labels)).mean()
+        opt_g.zero_grad()
+        g_loss.backward()
+        opt_g.step()
+
+
+def bce_targets(vector_target: bool, steps: int = 3) -> None:
+    """BCELoss on D's (B, 1) probabilities; the bug: a (B,) label vector (torch raises a size error)."""
+    torch.manual_seed(0)
+    g = nn.Sequential(nn.Linear(16, 64), nn.ReLU(), nn.Linear(64, 64), nn.Tanh())
+    d = nn.Sequential(nn.Linear(64, 64), nn.LeakyReLU(0.2), nn.Linear(64, 1), nn.Sigmoid())
+    criterion = nn.BCELoss()
+    opt_g, opt_d = torch.optim.Adam(g.parameters(), 2e-4), torch.optim.Adam(d.parameters(), 2e-4)
+    shape = (32,) if vector_target else (32, 1)
+    for _ in range(steps):
+        fake = g(torch.randn(32, 16))
+        d_loss = criterion(d(_batch()), torch.ones(shape))  # doctor: bce-target
+        d_loss = d_loss + criterion(d(fake.detach()), torch.zeros(shape))
+        opt_d.zero_grad()
+        d_loss.backward()
+        opt_d.step()
+        g_loss = criterion(d(fake), torch.ones(shape))
+        opt_g.zero_grad()
+        g_loss.backward()
+        opt_g.step()
+
+
+def two_devices(stray: bool, device: str = "meta", steps: int = 2) -> None:
+    """The networks moved to ``device``; the bug: the noise made without device= (on the CPU). On a
+    machine without a GPU, the meta device stands in for CUDA: torch raises the same kind of error."""
+    torch.manual_seed(0)
+    g = nn.Sequential(nn.Linear(16, 64), nn.ReLU(), nn.Linear(64, 64), nn.Tanh()).to(device)
+    d = nn.Sequential(nn.Linear(64, 64), nn.LeakyReLU(0.2), nn.Linear(64, 1)).to(device)
+    opt_g, opt_d = torch.optim.Adam(g.parameters(), 2e-4), torch.optim.Adam(d.parameters(), 2e-4)
+    for _ in range(steps):
+        z = torch.randn(32, 16) if stray else torch.randn(32, 16, device=device)  # doctor: noise
+        fake = g(z)
+        d_loss = F.softplus(-d(_batch().to(device))).mean() + F.softplus(d(fake.detach())).mean()
+        opt_d.zero_grad()
+        d_loss.backward()
+        opt_d.step()
+        g_loss = F.softplus(-d(fake)).mean()
         opt_g.zero_grad()
         g_loss.backward()
         opt_g.step()

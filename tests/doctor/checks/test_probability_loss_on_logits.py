@@ -25,6 +25,7 @@ def test_bce_on_raw_scores_explains_the_crash():
     found = first_error(doc)
     assert found.id == ID, doc.report()
     assert found.location.line == line_of("bce-raw")
+    assert found.evidence["producer"] == "linear", found.evidence  # the failed call is still recorded
     crash = [f for f in doc.findings if f.id == "script-error"]
     assert crash and crash[0].explained_by == ID
 

@@ -146,8 +146,13 @@ class GradTracker:
         ins = [inputs] if isinstance(inputs, torch.Tensor) else list(inputs)
         units = frozenset().union(*(t.units for t in (rec.tag(o) for o in outs) if t))
         loc = user_location()
+        # interpolates between real and generated samples (a unit's output is in them; R1's reals are not)
+        first = rec.tag(ins[0]) if ins else None
+        mixed = sorted(int(f.split(":")[1]) for f in first.flags if f.startswith("interpolation:")) \
+            if first is not None and first.units else []
         rec.run.input_gradients.append(InputGradientEvent(
-            rec.next_seq(), rec.step, loc, create_graph, sorted(units), tuple(ins[0].shape) if ins else ()))
+            rec.next_seq(), rec.step, loc, create_graph, sorted(units), tuple(ins[0].shape) if ins else (),
+            mixed))
         flags = frozenset({"input_gradient"}) if create_graph else \
             frozenset({"input_gradient", "input_gradient_no_graph"})
         for g in result if isinstance(result, (tuple, list)) else [result]:

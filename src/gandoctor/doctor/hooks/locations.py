@@ -44,6 +44,24 @@ def user_location(frame: FrameType | None = None) -> Location | None:
     return None
 
 
+_TORCH_DIR = os.path.dirname(torch.__file__)
+_MODULE_CALL = os.path.join("torch", "nn", "modules", "module.py")
+
+
+def called_by_torch() -> bool:
+    """Whether the module call running now was made by torch's own code, not by a forward or the
+    script: ``torch.nn.utils.parametrize`` computing a weight (spectral_norm) calls its parametrization
+    module at the top level."""
+    f = sys._getframe(1)
+    while f is not None:
+        filename = f.f_code.co_filename
+        if filename.startswith(_DOCTOR_DIR) or filename.endswith(_MODULE_CALL):
+            f = f.f_back
+            continue
+        return os.path.abspath(filename).startswith(_TORCH_DIR)
+    return False
+
+
 def traceback_locations(tb: TracebackType | None) -> list[Location]:
     """The traceback's frames that are in user code, outermost first."""
     found = []

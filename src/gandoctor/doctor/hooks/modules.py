@@ -15,8 +15,9 @@ import torch
 from torch import nn
 from torch.nn.modules.module import register_module_forward_hook, register_module_forward_pre_hook
 
+from gandoctor.doctor.hooks import unit_calls
 from gandoctor.doctor.hooks.compiled import CompiledModules, is_compiled
-from gandoctor.doctor.hooks.locations import passes_through, user_location
+from gandoctor.doctor.hooks.locations import called_by_torch, passes_through, user_location
 from gandoctor.doctor.hooks.recorder import Recorder
 
 
@@ -36,10 +37,14 @@ def install(rec: Recorder, compiled: CompiledModules,
         if rec.in_optimizer_step or torch.compiler.is_compiling():
             return
         unit = None
-        if not rec.module_stack:
+        if not rec.module_stack and called_by_torch():
+            pass  # torch's own machinery (a parametrization computing a weight): not one of the networks
+        elif not rec.module_stack:
             rec.guard("module hook", rec.add_unit_module, module)
             rec.unit_call_location = user_location()
             unit = rec.unit_name(module)
+            if rec.probe:
+                rec.guard("unit call", unit_calls.begin, rec, module, inputs)
         elif rec.guard("module hook", _nested_unit, module):
             rec.guard("module hook", rec.add_unit_module, module)
         if is_compiled(module):
@@ -56,6 +61,7 @@ def install(rec: Recorder, compiled: CompiledModules,
             if stack.pop() is module:
                 break
         if not stack and rec.probe and id(module) in rec.unit_modules:
+            rec.guard("unit call", unit_calls.end, rec, module, inputs, output)
             rec.guard("unit output", on_unit_output, module, inputs, output)
 
     def _nested_unit(module: nn.Module) -> bool:

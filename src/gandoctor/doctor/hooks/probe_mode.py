@@ -22,9 +22,13 @@ from gandoctor.doctor.events import (
     AffineChainEvent,
     CutEvent,
     EntryEvent,
+    FailedOpEvent,
     GradientNormEvent,
+    InterpolationEvent,
     LossCallEvent,
+    NormLayerEvent,
     RequiresGradEvent,
+    WeightConstraintEvent,
 )
 from gandoctor.doctor.hooks.locations import (
     assigned_at,
@@ -59,6 +63,11 @@ ADD = {"add", "__add__", "__radd__", "add_", "__iadd__", "sub", "__sub__"}
 MUL = {"mul", "__mul__", "__rmul__"}
 JOIN = {"cat", "concat", "concatenate", "stack", "hstack", "vstack", "column_stack"}
 MIX = JOIN | ADD | MUL
+DIV = {"div", "__truediv__", "true_divide"}
+CLAMP = {"clamp", "clamp_", "clip", "clip_"}
+# the ops a network's raw output can pass through and still be "a mean of raw scores" (a Wasserstein
+# loss): any other op (log, softplus, relu, pow, a loss function) ends the ``raw:<unit>`` mark
+RAW_KEEPERS = SHAPE | ADD | JOIN | NEGATE | {"mean", "sum", "sub_", "__isub__"}
 _OWN_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 _OVERRIDES = os.path.join("torch", "overrides.py")
 
@@ -109,6 +118,7 @@ class ProbeMode(TorchFunctionMode):
         self.active = True
         self._seen: set[tuple] = set()
         self._partial_sums: dict[int, GradientNormEvent] = {}  # sum(g ** 2, dim) waiting for its sqrt
+        self._interpolations: dict[tuple, str] = {}  # (line, step, per element) -> its flag
 
     @passes_through
     def __torch_function__(self, func, types, args=(), kwargs=None):  # noqa: ANN001
@@ -122,7 +132,11 @@ class ProbeMode(TorchFunctionMode):
         before = None
         if name in LOSSES or name in SQUASH or name in CUTS or name == "Tensor.requires_grad.__set__":
             before = rec.guard("probe", self._before, name, args, kwargs)
-        out = func(*args, **kwargs)
+        try:
+            out = func(*args, **kwargs)
+        except Exception:
+            rec.guard("probe", self._failed, name, args, kwargs)
+            raise
         rec.guard("probe", self._after, name, args, kwargs, out, before)
         return out
 
@@ -141,6 +155,24 @@ class ProbeMode(TorchFunctionMode):
                     self._seen.add(key)
                     rec.run.cuts.append(CutEvent(rec.next_seq(), rec.step, CUTS[name], sorted(units), loc))
         return None
+
+    def _failed(self, name: str, args: tuple, kwargs: dict) -> None:
+        """An op raised: what went in, so a check can name where the cause was made (a loss call is
+        still recorded with its input, as if it had run)."""
+        rec = self.rec
+        if rec.run.failed_ops:
+            return  # the first failure is the one the script dies of
+        flat, _ = tree_flatten((args, kwargs))
+        tensors = [t for t in flat if _is_tensor(t)]
+        tags = [None if rec.is_param(t) else rec.tag(t) for t in tensors]
+        loc = user_location()
+        rec.run.failed_ops.append(FailedOpEvent(
+            rec.next_seq(), rec.step, name, loc, [str(t.device) for t in tensors],
+            [tag.location if tag else None for tag in tags],
+            [sorted(rec.units_of(t)) for t in tensors]))
+        acts = [t for t in tensors if not rec.is_param(t) and not rec.is_buffer(t)]
+        if name in LOSSES and acts:
+            self._loss_call(name, acts, [rec.tag(a) for a in acts], loc, self._location(name)[0])
 
     def _requires_grad(self, tensors: list[torch.Tensor], value: bool) -> None:
         rec = self.rec
@@ -172,6 +204,10 @@ class ProbeMode(TorchFunctionMode):
 
         if name not in INIT_INPLACE:
             rec.used_params.update(params)
+        if rec.call_inputs:
+            rec.inputs_read.update(id(t) for t in tensors if id(t) in rec.call_inputs)
+        if name in CLAMP and tensors:
+            self._clip(name, tensors[0], out)
         if name == "requires_grad_" and tensors:
             value = bool(args[1]) if len(args) > 1 else bool(kwargs.get("requires_grad", True))
             self._requires_grad(tensors[:1], value)
@@ -218,6 +254,13 @@ class ProbeMode(TorchFunctionMode):
                 rec.run.cuts.append(CutEvent(rec.next_seq(), rec.step, "no_grad", param_units, where))
         if name in NORM_WEIGHT_ARG and params:
             self._norm_scale(name, args, kwargs)
+        if name in NORM_WEIGHT_ARG:
+            self._norm_layer(name, params, args, kwargs, loc)
+        if name in AFFINE and acts:
+            self._reparametrized(name, args, kwargs, loc)
+        interpolation = None
+        if name in MUL and len(acts) == 2 and not params:
+            interpolation = self._interpolation(acts, acts_tags, out, loc)
         if params and acts:
             self._entries(name, params, acts, acts_tags, loc)
         chained = first is not None and first.producer in AFFINE and first.producer_params
@@ -266,6 +309,8 @@ class ProbeMode(TorchFunctionMode):
             tag.flags = tag.flags | {f"loss:{loss_index}"}
         if gradient_norm is not None:
             tag.flags = tag.flags | {gradient_norm}
+        if interpolation is not None:
+            tag.flags = tag.flags | {interpolation}
         many = out if isinstance(out, (tuple, list)) else []
         outs = [out] if _is_tensor(out) else [o for o in many if _is_tensor(o)]
         if tag.fetched_at is None:
@@ -289,7 +334,12 @@ class ProbeMode(TorchFunctionMode):
     def _history(self, tag: Tag, name: str, params: list[int], tags: list[Tag | None], loc) -> None:
         """The oldest parametrised op behind the output, and the flags its inputs carry."""
         rec = self.rec
-        tag.flags = frozenset().union(*(t.flags for t in tags if t))
+        flags = frozenset().union(*(t.flags for t in tags if t))
+        if not self._keeps_raw(name, tags):
+            flags = frozenset(f for f in flags if not f.startswith("raw:"))
+        if params:  # a network's op: what went in is no longer an interpolate
+            flags = frozenset(f for f in flags if not f.startswith("interpolation:"))
+        tag.flags = flags
         if name in CUTS or not torch.is_grad_enabled():
             return  # no graph behind a detached tensor
         found = [(t.graph_seq, t.graph_location) for t in tags if t and t.graph_seq is not None]
@@ -297,6 +347,89 @@ class ProbeMode(TorchFunctionMode):
             found.append((rec.now(), rec.unit_call_location if rec.module_stack else loc))
         if found:
             tag.graph_seq, tag.graph_location = min(found, key=lambda f: f[0])
+
+    @staticmethod
+    def _keeps_raw(name: str, tags: list[Tag | None]) -> bool:
+        """Whether the op keeps a raw network output raw: a reshape, sum, mean, difference, or scaling
+        by a constant (only one marked input in a product or quotient)."""
+        if name in MUL or name in DIV:
+            return sum(1 for t in tags if t and any(f.startswith("raw:") for f in t.flags)) <= 1
+        return name in RAW_KEEPERS
+
+    def _clip(self, name: str, target: torch.Tensor, out: Any) -> None:
+        """``p.data.clamp_(-c, c)`` (or ``p.clamp_`` under no_grad) on a parameter: weight clipping."""
+        rec = self.rec
+        key = rec.param_key(target, create=False) if rec.is_param(target) else None
+        if key is None:
+            alias = rec.tag(target)
+            key = alias.param_alias if alias is not None else None
+        if key is None or (not name.endswith("_") and out is not target):
+            return
+        loc = user_location()
+        unit = rec.unit_of(key)
+        last = rec.run.weight_constraints[-1] if rec.run.weight_constraints else None
+        if last and last.kind == "clip" and last.location == loc and last.step == rec.step \
+                and last.unit == unit and key not in last.params:
+            last.params.append(key)
+            return
+        rec.run.weight_constraints.append(WeightConstraintEvent(rec.next_seq(), rec.step, "clip", unit,
+                                                                [key], loc))
+
+    def _reparametrized(self, name: str, args: tuple, kwargs: dict, loc) -> None:
+        """A linear/conv whose weight is computed from a parameter (spectral_norm, weight_norm)."""
+        rec = self.rec
+        weight = kwargs.get("weight", args[1] if len(args) > 1 else None)
+        if not _is_tensor(weight) or weight.ndim < 2 or rec.is_param(weight) or not weight.requires_grad:
+            return
+        tag = rec.tag(weight)  # a layer's output multiplied in (attention's q @ k) is not a weight
+        if tag is None or not tag.producer_params or tag.noise or tag.producer in AFFINE:
+            return
+        unit = rec.unit_of(tag.producer_params[0])
+        key = ("reparametrized", unit, loc)
+        if key in self._seen:
+            return
+        self._seen.add(key)
+        rec.run.weight_constraints.append(WeightConstraintEvent(
+            rec.next_seq(), rec.step, "reparametrized", unit, list(tag.producer_params), loc))
+
+    def _norm_layer(self, name: str, params: list[int], args: tuple, kwargs: dict, loc) -> None:
+        rec = self.rec
+        module = rec.innermost_unit()
+        unit = rec.unit_of(params[0]) if params else rec.unit_name(module) if module is not None else None
+        if unit is None:
+            return
+        batch_stats = True
+        if name == "batch_norm":
+            batch_stats = bool(kwargs.get("training", args[5] if len(args) > 5 else False))
+        elif name == "instance_norm" or name in ("layer_norm", "group_norm"):
+            batch_stats = False  # per-sample statistics
+        key = ("norm", unit, name, batch_stats, loc)
+        if key in self._seen:
+            return
+        self._seen.add(key)
+        rec.run.norm_layers.append(NormLayerEvent(rec.next_seq(), rec.step, unit, name, batch_stats, loc))
+
+    def _interpolation(self, acts: list[torch.Tensor], tags: list[Tag | None], out: Any, loc) -> str | None:
+        """``alpha * x`` with a random ``alpha`` and an ``x`` of data or a network's output, as the
+        interpolates of a gradient penalty are made: is alpha one value per sample or per element?"""
+        rec = self.rec
+        pure = [bool(t and t.noise and not t.units) for t in tags]
+        if pure.count(True) != 1 or not _is_tensor(out) or out.ndim < 2:
+            return None
+        coef, other = (acts[0], acts[1]) if pure[0] else (acts[1], acts[0])
+        if other.numel() != out.numel() or coef.ndim == 0:
+            return None
+        try:
+            values = coef.detach().expand_as(out).reshape(out.shape[0], -1)
+        except RuntimeError:
+            return None
+        per_element = values.shape[1] > 1 and bool((values.amax(1) - values.amin(1)).max() > 0)
+        key = (loc, rec.step, per_element)
+        if key not in self._interpolations:  # alpha * real + (1 - alpha) * fake: one event per line
+            event = InterpolationEvent(rec.next_seq(), rec.step, loc, tuple(coef.shape), per_element)
+            rec.run.interpolations.append(event)
+            self._interpolations[key] = f"interpolation:{event.seq}"
+        return self._interpolations[key]
 
     def _gradient_norm(self, name: str, x: torch.Tensor, tag: Tag, args: tuple, kwargs: dict,
                        loc) -> str | None:
@@ -428,7 +561,7 @@ class ProbeMode(TorchFunctionMode):
             units = sorted(tag.inner.units)
         event = LossCallEvent(rec.next_seq(), rec.step, len(rec.run.loss_calls), kind, loc, producer,
                               input_loc, stats_of(x), units)
-        if len(acts) > 1 and kind in ("bce", "bce_with_logits", "mse"):
+        if len(acts) > 1 and kind in ("bce", "bce_with_logits", "mse", "l1"):
             target, target_tag = acts[1], tags[1]
             event.target = stats_of(target)
             if event.target.max - event.target.min < 1e-6:

@@ -17,6 +17,7 @@ from typing import Any
 
 import torch
 from torch import nn
+from torch.multiprocessing.reductions import StorageWeakRef
 
 from gandoctor.doctor.events import (
     DoctorErrorEvent,
@@ -112,6 +113,13 @@ def _storage_key(t: torch.Tensor) -> tuple:
         return (id(t),)
 
 
+def _storage_ref(t: torch.Tensor) -> StorageWeakRef | None:
+    try:
+        return StorageWeakRef(t.untyped_storage())
+    except (RuntimeError, NotImplementedError, TypeError):  # no storage (sparse, some subclasses)
+        return None
+
+
 def stats_of(t: torch.Tensor) -> TensorStats:
     x = t.detach()
     if not x.is_floating_point():
@@ -140,10 +148,15 @@ class Recorder:
         self._buffers = ById()  # a unit module's buffers (running_mean, ...) -> True
         self._unit_counts: dict[str, int] = {}
         self._tags = ById()  # tensor -> Tag
-        self._by_storage: dict[tuple, tuple[weakref.ref, Tag]] = {}  # (data_ptr, shape, stride) -> tag
+        # (data_ptr, shape, stride, dtype) -> the tagged tensor, its storage and its tag (see ``tag``)
+        self._by_storage: dict[tuple, tuple[weakref.ref, StorageWeakRef | None, Tag]] = {}
         self._module_locations = ById()  # module -> the line that built it
         self.module_stack: list[nn.Module] = []
         self.unit_call_location: Location | None = None  # the user's line calling the running unit
+        # (probe) the tensor arguments of the running top-level unit call, by id -> position, and the
+        # ids of those an op inside the call has read (see hooks/unit_calls.py)
+        self.call_inputs: dict[int, int] = {}
+        self.inputs_read: set[int] = set()
         self.used_params: set[int] = set()  # (probe) parameters seen taking part in an op
         self.candidate_optimizers: list[weakref.ref] = []  # built before watch(); see adopt_used_candidates
         self.named_roles: dict[int, str] = {}  # param key -> role, from watch(generator=, discriminator=)
@@ -332,19 +345,25 @@ class Recorder:
         if tag is not None:
             return tag
         # a new Python object over a tagged tensor's memory, made where the doctor cannot see it
-        # (``Variable(x)``, ``torch.Tensor(x)``): the same values, the same provenance
+        # (``Variable(x)``, ``torch.Tensor(x)``): the same values, the same provenance. The tagged object
+        # may be gone (``x = Variable(x, requires_grad=True)`` rebinds its only name); while its storage
+        # lives, the address cannot have been reused by other memory.
         alias = self._by_storage.get(_storage_key(t))
-        if alias is not None and alias[0]() is not None:
-            return alias[1]
+        if alias is None:
+            return None
+        ref, storage, tag = alias
+        if ref() is not None or (storage is not None and not storage.expired()):
+            return tag
         return None
 
     def set_tag(self, t: torch.Tensor, tag: Tag) -> None:
         ref = self._tags.put(t, tag)
         if ref is not None:
-            self._by_storage[_storage_key(t)] = (ref, tag)
+            self._by_storage[_storage_key(t)] = (ref, _storage_ref(t), tag)
         if len(self._tags) > 200_000:  # drop dead entries now and then
             self._tags.prune()
-            self._by_storage = {k: v for k, v in self._by_storage.items() if v[0]() is not None}
+            self._by_storage = {k: v for k, v in self._by_storage.items()
+                                if v[0]() is not None or (v[1] is not None and not v[1].expired())}
 
     def units_of(self, t: torch.Tensor) -> frozenset[str]:
         if self.is_param(t):
