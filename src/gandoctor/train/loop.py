@@ -1,4 +1,7 @@
-"""The training loop: D step(s), G step, logging, samples, checkpoints. Read it top to bottom.
+"""The training loop: set-up, the D step(s), the G step, then logging, samples and checkpoints.
+
+``_train`` reads top to bottom like pytorch/examples' DCGAN; each piece it calls is a short function
+or class above it (``_build``, ``_restore``, ``_discriminator_step``, ``_generator_step``, ``_Outputs``).
 
 Logged scalars are summed on the device and read back once every ``log_every`` steps, so the loop
 never forces a host sync per step. Everything a resumed run needs (weights, optimizers, EMA, step,
@@ -31,6 +34,7 @@ from gandoctor.report import write_report
 from gandoctor.report.plots import plot_losses
 from gandoctor.report.run_files import read_jsonl
 from gandoctor.train import distributed
+from gandoctor.train.bugs import BUGS
 from gandoctor.train.checkpoint import (
     capture_rng,
     load_latest,
@@ -42,7 +46,7 @@ from gandoctor.train.checkpoint import (
 from gandoctor.train.config import TrainConfig
 from gandoctor.train.data import EpochSampler, load_data
 from gandoctor.train.device import pick_device
-from gandoctor.train.losses import d_output_mean, discriminator_loss, generator_loss, gradient_penalty
+from gandoctor.train.losses import LOSSES, d_output_mean, gradient_penalty
 from gandoctor.train.models import build_models
 from gandoctor.train.samples import save_grid
 
@@ -103,70 +107,245 @@ def train(cfg: TrainConfig, resume: bool = False, overwrite: bool = False) -> Tr
         distributed.teardown()
 
 
+@dataclass
+class _Nets:
+    """What a run trains: G and D (with the DDP or compiled modules the steps call), the EMA copy of G
+    and the two optimizers."""
+
+    G: nn.Module
+    D: nn.Module
+    G_train: nn.Module
+    D_train: nn.Module
+    G_ema: nn.Module | None
+    opt_g: torch.optim.Optimizer
+    opt_d: torch.optim.Optimizer
+
+
+@dataclass
+class _Progress:
+    """Where the run is: everything besides the weights that a checkpoint restores."""
+
+    sampler: EpochSampler
+    fixed_noise: torch.Tensor
+    window: torch.Tensor  # sums of the LOGGED scalars since the last log line
+    window_steps: int = 0
+    step: int = 0
+    best: float | None = None
+    elapsed_before: float = 0.0  # training seconds of earlier sessions of this run
+
+
+class _RealBatches:
+    """Real batches in [-1, 1] (or as a ``--bug`` scales them), this rank's share, in the sampler's order."""
+
+    def __init__(self, cfg: TrainConfig, images: torch.Tensor, dist: distributed.DistInfo,
+                 memory_format: torch.memory_format) -> None:
+        bug = BUGS[cfg.bug] if cfg.bug else None
+        self.scale = bug.scale if bug is not None and bug.scale is not None else _to_tanh_range
+        self.images, self.dist, self.memory_format = images, dist, memory_format
+
+    def next(self, sampler: EpochSampler) -> torch.Tensor:
+        real = self.scale(self.images[self.dist.shard(sampler.next_indices()).to(self.images.device)].float())
+        return real.contiguous(memory_format=self.memory_format) if real.dim() == 4 else real
+
+
+def _to_tanh_range(raw: torch.Tensor) -> torch.Tensor:
+    return raw / 127.5 - 1.0  # [-1, 1], the range of G's tanh output
+
+
+def _build(cfg: TrainConfig, shape: tuple[int, ...], dist: distributed.DistInfo,
+           memory_format: torch.memory_format) -> _Nets:
+    G, D = build_models(cfg, shape)
+    G, D = G.to(dist.device, memory_format=memory_format), D.to(dist.device, memory_format=memory_format)
+    G_ema = copy.deepcopy(G).requires_grad_(False) if cfg.ema > 0 else None
+    opt_g = torch.optim.Adam(G.parameters(), lr=cfg.lr_g, betas=(cfg.beta1, cfg.beta2))
+    opt_d = torch.optim.Adam(D.parameters(), lr=cfg.lr_d, betas=(cfg.beta1, cfg.beta2))
+    # The modules the steps run: DDP around G and D under torchrun, G and D themselves otherwise.
+    # G and D stay unwrapped for state_dict, sampling and the doctor (DDP shares their parameters).
+    G_train, D_train = distributed.wrap(G, dist, cfg.sync_bn), distributed.wrap(D, dist, cfg.sync_bn)
+    if cfg.compile:  # optional: a slow first step (compiling), then faster steps on long runs
+        G_train, D_train = torch.compile(G_train), torch.compile(D_train)
+    return _Nets(G, D, G_train, D_train, G_ema, opt_g, opt_d)
+
+
+def _restore(run_dir: Path, cfg: TrainConfig, nets: _Nets, n_images: int, device: torch.device,
+             rollback: TrainResult | None) -> _Progress:
+    """The last checkpoint's weights into ``nets`` and its progress; with ``rollback``, the learning
+    rates that blew up are halved."""
+    state = load_latest(run_dir)
+    if state is None:
+        raise UsageError(f"no checkpoint to resume from in {run_dir / 'checkpoints'}")
+    nets.G.load_state_dict(state["G"])
+    nets.D.load_state_dict(state["D"])
+    if nets.G_ema is not None and "G_ema" in state:
+        nets.G_ema.load_state_dict(state["G_ema"])
+    nets.opt_g.load_state_dict(state["opt_g"])
+    nets.opt_d.load_state_dict(state["opt_d"])
+    if rollback is not None:
+        for opt, lr in zip((nets.opt_g, nets.opt_d), rollback.lr_at_stop, strict=True):
+            for group in opt.param_groups:
+                group["lr"] = min(group["lr"], lr) * ROLLBACK_LR_FACTOR
+    restore_rng(state["rng"])
+    return _Progress(EpochSampler(n_images, cfg.batch_size, cfg.seed, **state["sampler"]),
+                     state["fixed_noise"].to(device), state["window"].to(device), int(state["window_steps"]),
+                     int(state["step"]), state.get("best"), float(state.get("time", 0.0)))
+
+
+def _checkpoint_state(cfg: TrainConfig, shape: tuple[int, ...], nets: _Nets, progress: _Progress,
+                      elapsed: float) -> dict:
+    """Everything --resume needs, as tensors and plain values (loadable with weights_only=True)."""
+    state = {"step": progress.step, "config": cfg.to_dict(), "image_shape": list(shape),
+             "G": nets.G.state_dict(), "D": nets.D.state_dict(),
+             "opt_g": nets.opt_g.state_dict(), "opt_d": nets.opt_d.state_dict(), "rng": capture_rng(),
+             "sampler": progress.sampler.state_dict(), "fixed_noise": progress.fixed_noise.cpu(),
+             "window": progress.window.cpu(), "window_steps": progress.window_steps, "best": progress.best,
+             "time": progress.elapsed_before + elapsed}
+    if nets.G_ema is not None:
+        state["G_ema"] = nets.G_ema.state_dict()
+    return state
+
+
+@dataclass
+class _DStep:
+    loss: torch.Tensor
+    real_out: torch.Tensor
+    fake_out: torch.Tensor
+    fake: torch.Tensor  # the last critic iteration's fake batch, which the G step scores again
+    grad_norm: torch.Tensor
+
+
+def _discriminator_step(cfg: TrainConfig, nets: _Nets, batches: _RealBatches, progress: _Progress,
+                        dist: distributed.DistInfo, autocast) -> _DStep:
+    """(1) D: real batch up, fake batch down; ``d_steps`` times."""
+    loss = LOSSES[cfg.loss]
+    for _ in range(cfg.d_steps):
+        real = batches.next(progress.sampler)
+        with autocast():
+            fake = nets.G_train(dist.shard(torch.randn(cfg.batch_size, cfg.z_dim, device=dist.device)))
+            real_out, fake_out = nets.D_train(real).float(), nets.D_train(fake.detach()).float()
+        loss_d = loss.d_loss(real_out, fake_out, cfg.label_smoothing)
+        if loss.penalty:
+            loss_d = loss_d + cfg.gp_weight * gradient_penalty(nets.D_train, real, fake)
+        nets.opt_d.zero_grad(set_to_none=True)
+        loss_d.backward()
+        grad_norm = _grad_norm(nets.D, dist.device)
+        nets.opt_d.step()
+    return _DStep(loss_d, real_out, fake_out, fake, grad_norm)
+
+
+def _generator_step(cfg: TrainConfig, nets: _Nets, fake: torch.Tensor, autocast) -> tuple[torch.Tensor,
+                                                                                           torch.Tensor]:
+    """(2) G: make D call the fakes real. Returns (loss, gradient norm)."""
+    bug = BUGS[cfg.bug] if cfg.bug else None
+    if bug is not None and bug.generator_fake is not None:
+        fake = bug.generator_fake(fake)
+    with autocast():
+        scored = nets.D_train(fake).float()
+    loss_g = LOSSES[cfg.loss].g_loss(scored)
+    nets.opt_g.zero_grad(set_to_none=True)
+    loss_g.backward()
+    grad_norm = _grad_norm(nets.G, fake.device)
+    nets.opt_g.step()
+    if nets.G_ema is not None:
+        _update_ema(nets.G_ema, nets.G, cfg.ema)
+    return loss_g, grad_norm
+
+
+class _Outputs:
+    """(3) What a run writes as it goes: metrics.jsonl lines (one per ``log_every`` steps, from sums
+    kept on the device), TensorBoard, the progress bar, sample grids and the loss plot."""
+
+    def __init__(self, cfg: TrainConfig, run_dir: Path, dist: distributed.DistInfo, start: int) -> None:
+        self.cfg, self.run_dir, self.main = cfg, run_dir, dist.is_main
+        self.file = open(run_dir / "metrics.jsonl" if dist.is_main else os.devnull, "a")  # noqa: SIM115 (close())
+        self.writer = None
+        if cfg.tensorboard and dist.is_main:
+            from gandoctor.report.tensorboard import TensorBoardLog  # imports tensorboard: only when asked
+
+            self.writer = TensorBoardLog(run_dir)
+        self.bar = tqdm(total=cfg.steps, initial=start, unit="step", dynamic_ncols=True,
+                        disable=cfg.quiet or not dist.is_main or not sys.stderr.isatty())
+        self.t_start = self.t_window = time.perf_counter()
+        self.images_in_window = 0
+        self.notes: dict = {}  # one-off fields for the next line: the data range, a rollback
+
+    def add(self, progress: _Progress, d: _DStep, loss_g: torch.Tensor, g_grad_norm: torch.Tensor) -> None:
+        d_real, d_fake = d_output_mean(self.cfg.loss, d.real_out), d_output_mean(self.cfg.loss, d.fake_out)
+        progress.window += torch.stack([d.loss, loss_g, d_real, d_fake, g_grad_norm, d.grad_norm]).detach()
+        progress.window_steps += 1
+        self.images_in_window += self.cfg.batch_size * self.cfg.d_steps
+        self.bar.update(1)
+
+    def line(self, progress: _Progress, nets: _Nets) -> dict:
+        """Average the window over ranks, write it as one metrics.jsonl line, and start a new window."""
+        means = distributed.all_mean(progress.window / progress.window_steps)  # one collective per log
+        values = dict(zip(LOGGED, means.tolist(), strict=True))
+        now = time.perf_counter()
+        row = {"step": progress.step, **{k: round(v, 6) for k, v in values.items()},
+               "lr_g": nets.opt_g.param_groups[0]["lr"], "lr_d": nets.opt_d.param_groups[0]["lr"],
+               "img_per_s": round(self.images_in_window / max(now - self.t_window, 1e-9), 1),
+               "time": round(progress.elapsed_before + now - self.t_start, 3), **self.notes}
+        self.notes = {}
+        self.file.write(json.dumps(row) + "\n")
+        self.file.flush()
+        if self.writer is not None:
+            self.writer.metrics(row)
+        self.bar.set_postfix(d=f"{values['d_loss']:.3f}", g=f"{values['g_loss']:.3f}",
+                             img_s=f"{row['img_per_s']:.0f}")
+        progress.window.zero_()
+        progress.window_steps, self.images_in_window, self.t_window = 0, 0, time.perf_counter()
+        return row
+
+    def samples(self, step: int, grid: torch.Tensor) -> None:
+        save_grid(grid, self.run_dir / "samples" / f"step_{step:06d}.png")
+        if self.writer is not None:
+            self.writer.samples(step, grid)
+        plot_losses(read_jsonl(self.run_dir / "metrics.jsonl"), [], self.run_dir / "loss.png")
+
+    def elapsed(self) -> float:
+        return time.perf_counter() - self.t_start
+
+    def close(self) -> None:
+        self.bar.close()
+        self.file.close()
+        if self.writer is not None:
+            self.writer.close()
+
+
 def _train(
     cfg: TrainConfig, run_dir: Path, dist: distributed.DistInfo, resume: bool, overwrite: bool,
     rollback: TrainResult | None = None,
 ) -> TrainResult:
+    # --- set-up: seeds, data, networks, and (with resume) the last checkpoint ---------------------
     device = dist.device
     torch.manual_seed(cfg.seed)
     random.seed(cfg.seed)
     np.random.seed(cfg.seed)
-
     data = load_data(cfg.data, cfg.image_size)
     images = data.images.to(device)
     shape = tuple(images.shape[1:])
     if cfg.model == "dcgan" and shape[-1] not in (28, 32, 64):
         raise UsageError(f"--model dcgan needs 28, 32 or 64 pixel images; {cfg.data} gives {shape[-1]} "
                          "(set --image-size)")
-    G, D = build_models(cfg, shape)
     memory_format = _memory_format(cfg, device)
-    G, D = G.to(device, memory_format=memory_format), D.to(device, memory_format=memory_format)
-    G_ema = copy.deepcopy(G).requires_grad_(False) if cfg.ema > 0 else None
-    opt_g = torch.optim.Adam(G.parameters(), lr=cfg.lr_g, betas=(cfg.beta1, cfg.beta2))
-    opt_d = torch.optim.Adam(D.parameters(), lr=cfg.lr_d, betas=(cfg.beta1, cfg.beta2))
-    fixed_noise = torch.randn(N_FIXED_SAMPLES, cfg.z_dim, device=device)
-    sampler = EpochSampler(len(images), cfg.batch_size, cfg.seed)
-    window = torch.zeros(len(LOGGED), device=device)  # sums of the logged scalars since the last log line
-    window_steps, start, elapsed_before, best = 0, 0, 0.0, None
-
+    nets = _build(cfg, shape, dist, memory_format)
+    progress = _Progress(EpochSampler(len(images), cfg.batch_size, cfg.seed),
+                         torch.randn(N_FIXED_SAMPLES, cfg.z_dim, device=device),
+                         torch.zeros(len(LOGGED), device=device))
     if resume:
-        state = load_latest(run_dir)
-        if state is None:
-            raise UsageError(f"no checkpoint to resume from in {run_dir / 'checkpoints'}")
-        start, best, elapsed_before = int(state["step"]), state.get("best"), float(state.get("time", 0.0))
-        G.load_state_dict(state["G"])
-        D.load_state_dict(state["D"])
-        if G_ema is not None and "G_ema" in state:
-            G_ema.load_state_dict(state["G_ema"])
-        opt_g.load_state_dict(state["opt_g"])
-        opt_d.load_state_dict(state["opt_d"])
-        if rollback is not None:  # --on-nan rollback: halve the learning rates that blew up
-            for opt, lr in zip((opt_g, opt_d), rollback.lr_at_stop, strict=True):
-                for group in opt.param_groups:
-                    group["lr"] = min(group["lr"], lr) * ROLLBACK_LR_FACTOR
-        sampler = EpochSampler(len(images), cfg.batch_size, cfg.seed, **state["sampler"])
-        fixed_noise = state["fixed_noise"].to(device)
-        window, window_steps = state["window"].to(device), int(state["window_steps"])
-        restore_rng(state["rng"])
+        progress = _restore(run_dir, cfg, nets, len(images), device, rollback)
         if dist.is_main:
-            _truncate_jsonl(run_dir / "metrics.jsonl", start)
-            _truncate_jsonl(run_dir / "eval.jsonl", start)
+            _truncate_jsonl(run_dir / "metrics.jsonl", progress.step)
+            _truncate_jsonl(run_dir / "eval.jsonl", progress.step)
     elif dist.is_main:
         _prepare_fresh_run_dir(run_dir, overwrite)
     if dist.is_main:
         (run_dir / "config.json").write_text(json.dumps(cfg.to_dict(), indent=2) + "\n")
-
-    def next_real_batch() -> torch.Tensor:
-        real = images[dist.shard(sampler.next_indices()).to(device)].float()
-        if cfg.bug == "unscaled-data":  # noqa: SIM108 (kept as a block so the mistake has its own line)
-            real = real / 255.0  # founding mistake (report 1): [0, 1] data for a tanh generator
-        else:
-            real = real / 127.5 - 1.0  # [-1, 1], the range of G's tanh output
-        return real.contiguous(memory_format=memory_format) if real.dim() == 4 else real
+    start = progress.step
+    batches = _RealBatches(cfg, images, dist, memory_format)
 
     def generate(n: int, noise: torch.Tensor | None = None) -> torch.Tensor:
         """n samples in [-1, 1] from the EMA generator if any, without touching the training RNG."""
-        model = G_ema if G_ema is not None else G
+        model = nets.G_ema if nets.G_ema is not None else nets.G
         model.eval()
         with torch.no_grad(), torch.random.fork_rng(devices=[device] if device.type == "cuda" else []):
             if noise is None:
@@ -175,145 +354,69 @@ def _train(
         model.train()
         return out
 
-    def state_now() -> dict:
-        """Everything --resume needs, as tensors and plain values (loadable with weights_only=True)."""
-        state = {"step": step, "config": cfg.to_dict(), "image_shape": list(shape),
-                 "G": G.state_dict(), "D": D.state_dict(),
-                 "opt_g": opt_g.state_dict(), "opt_d": opt_d.state_dict(), "rng": capture_rng(),
-                 "sampler": sampler.state_dict(), "fixed_noise": fixed_noise.cpu(), "window": window.cpu(),
-                 "window_steps": window_steps, "best": best,
-                 "time": elapsed_before + time.perf_counter() - t_start}
-        if G_ema is not None:
-            state["G_ema"] = G_ema.state_dict()
-        return state
-
     quiet = cfg.quiet or not dist.is_main  # under torchrun, rank 0 speaks for all
     say = (lambda *a: None) if quiet else (lambda msg: print(f"gandoctor train: {msg}", file=sys.stderr))
-    first_batch = next_real_batch() if start == 0 else None  # peek at the range, then rewind the sampler
-    data_range = (float(first_batch.min()), float(first_batch.max())) if first_batch is not None else None
-    rollback_note = rollback.non_finite_step if rollback is not None else None  # for the next log line
-    if start == 0:
-        sampler = EpochSampler(len(images), cfg.batch_size, cfg.seed)
+    outputs = _Outputs(cfg, run_dir, dist, start)
+    if start == 0:  # peek at the range fed to D (logged in the first line), then rewind the sampler
+        first_batch = batches.next(progress.sampler)
+        outputs.notes.update(data_min=float(first_batch.min()), data_max=float(first_batch.max()))
+        progress.sampler = EpochSampler(len(images), cfg.batch_size, cfg.seed)
+    if rollback is not None:
+        outputs.notes["rollback_from"] = rollback.non_finite_step
     say(f"{data.source}: {len(images)} images {tuple(shape)}"
-        + (f", range fed to D [{data_range[0]:.2f}, {data_range[1]:.2f}]" if data_range else "")
+        + (f", range fed to D [{outputs.notes['data_min']:.2f}, {outputs.notes['data_max']:.2f}]"
+           if "data_min" in outputs.notes else "")
         + f"; {cfg.model}/{cfg.loss} on {device}; run dir {run_dir}")
 
-    # The modules the step runs: DDP around G and D under torchrun, G and D themselves otherwise.
-    # G and D stay unwrapped for state_dict, sampling and the doctor (DDP shares their parameters).
-    G_train, D_train = distributed.wrap(G, dist, cfg.sync_bn), distributed.wrap(D, dist, cfg.sync_bn)
     autocast = _autocast(cfg, device)
-    if cfg.compile:  # optional: a slow first step (compiling), then faster steps on long runs
-        G_train, D_train = torch.compile(G_train), torch.compile(D_train)
     evaluate = metrics_evaluate if cfg.eval_every else None
     stop_requested = _StopFlag()  # Ctrl-C: finish the step, save, stop
-    metrics_file = open(run_dir / "metrics.jsonl" if dist.is_main else os.devnull, "a")  # noqa: SIM115 (closed in finally)
-    writer = None
-    if cfg.tensorboard and dist.is_main:
-        from gandoctor.report.tensorboard import TensorBoardLog  # imports tensorboard: only when asked
-
-        writer = TensorBoardLog(run_dir)
-    bar = tqdm(total=cfg.steps, initial=start, unit="step", dynamic_ncols=True,
-               disable=cfg.quiet or not dist.is_main or not sys.stderr.isatty())
     result = TrainResult(run_dir=run_dir, step=start)
-    t_start, t_window, images_in_window = time.perf_counter(), time.perf_counter(), 0
-    step = start
+
+    def save() -> None:
+        state = _checkpoint_state(cfg, shape, nets, progress, outputs.elapsed())
+        save_checkpoint(run_dir, progress.step, state, keep=cfg.keep)
+
+    # --- the loop: D step(s), G step, then logging, samples, evaluation, checkpoints -------------
     try:
-        with _open_doctor(cfg, G, D) as doctor:
+        with _open_doctor(cfg, nets.G, nets.D) as doctor:
             for step in range(start + 1, cfg.steps + 1):
-                # (1) Discriminator: real batch up, fake batch down.
-                for _ in range(cfg.d_steps):
-                    real = next_real_batch()
-                    with autocast():
-                        fake = G_train(dist.shard(torch.randn(cfg.batch_size, cfg.z_dim, device=device)))
-                        d_real_out, d_fake_out = D_train(real).float(), D_train(fake.detach()).float()
-                    loss_d = discriminator_loss(cfg.loss, d_real_out, d_fake_out, cfg.label_smoothing)
-                    if cfg.loss == "wgan-gp":
-                        loss_d = loss_d + cfg.gp_weight * gradient_penalty(D_train, real, fake)
-                    opt_d.zero_grad(set_to_none=True)
-                    loss_d.backward()
-                    d_grad_norm = _grad_norm(D, device)
-                    opt_d.step()
-
-                # (2) Generator: make D call the fakes real.
-                with autocast():
-                    if cfg.bug == "detach-generator":  # noqa: SIM108
-                        d_on_fake = D_train(fake.detach())  # founding mistake (report 1): no gradient to G
-                    else:
-                        d_on_fake = D_train(fake)
-                d_on_fake = d_on_fake.float()
-                loss_g = generator_loss(cfg.loss, d_on_fake)
-                opt_g.zero_grad(set_to_none=True)
-                loss_g.backward()
-                g_grad_norm = _grad_norm(G, device)
-                opt_g.step()
-                if G_ema is not None:
-                    _update_ema(G_ema, G, cfg.ema)
-
-                # (3) Bookkeeping, on the device; read back only every log_every steps.
-                d_real, d_fake = d_output_mean(cfg.loss, d_real_out), d_output_mean(cfg.loss, d_fake_out)
-                window += torch.stack([loss_d, loss_g, d_real, d_fake, g_grad_norm, d_grad_norm]).detach()
-                window_steps += 1
-                images_in_window += cfg.batch_size * cfg.d_steps
-                bar.update(1)
+                progress.step = step
+                d = _discriminator_step(cfg, nets, batches, progress, dist, autocast)
+                loss_g, g_grad_norm = _generator_step(cfg, nets, d.fake, autocast)
+                outputs.add(progress, d, loss_g, g_grad_norm)
                 last_step = step == cfg.steps or stop_requested.is_set()
-                # (4) NaN/Inf: checked only where the loop reads back anyway (log and checkpoint steps),
+                # NaN/Inf: checked only where the loop reads back anyway (log and checkpoint steps),
                 # before anything is written, so no checkpoint ever holds a blown-up model.
                 if (step % cfg.log_every == 0 or step % cfg.ckpt_every == 0 or last_step) and \
-                        distributed.any_rank(not bool(torch.isfinite(window).all()), device):
+                        distributed.any_rank(not bool(torch.isfinite(progress.window).all()), device):
                     result.non_finite_step = step
-                    result.lr_at_stop = (opt_g.param_groups[0]["lr"], opt_d.param_groups[0]["lr"])
+                    result.lr_at_stop = (nets.opt_g.param_groups[0]["lr"], nets.opt_d.param_groups[0]["lr"])
                     if dist.is_main:
                         action = "rolling back to the last good checkpoint" if cfg.on_nan == "rollback" \
                             else "stopped (--on-nan rollback would return to the last good checkpoint)"
                         print(f"gandoctor train: losses or gradients became NaN/Inf by step {step}; {action}",
                               file=sys.stderr)
                     break
-
                 if step % cfg.log_every == 0 or last_step:
-                    means = distributed.all_mean(window / window_steps)  # over ranks: one collective per log
-                    values = dict(zip(LOGGED, means.tolist(), strict=True))
-                    now = time.perf_counter()
-                    row = {"step": step, **{k: round(v, 6) for k, v in values.items()},
-                           "lr_g": opt_g.param_groups[0]["lr"], "lr_d": opt_d.param_groups[0]["lr"],
-                           "img_per_s": round(images_in_window / max(now - t_window, 1e-9), 1),
-                           "time": round(elapsed_before + now - t_start, 3)}
-                    if data_range is not None:
-                        row["data_min"], row["data_max"] = data_range
-                        data_range = None
-                    if rollback_note is not None:
-                        row["rollback_from"], rollback_note = rollback_note, None
-                    metrics_file.write(json.dumps(row) + "\n")
-                    metrics_file.flush()
-                    if writer is not None:
-                        writer.metrics(row)
-                    bar.set_postfix(d=f"{values['d_loss']:.3f}", g=f"{values['g_loss']:.3f}",
-                                    img_s=f"{row['img_per_s']:.0f}")
-                    result.last = row
-                    window.zero_()
-                    window_steps, images_in_window, t_window = 0, 0, time.perf_counter()
-
+                    result.last = outputs.line(progress, nets)
                 if dist.is_main and (step % cfg.sample_every == 0 or last_step):
-                    grid = generate(N_FIXED_SAMPLES, fixed_noise)
-                    save_grid(grid, run_dir / "samples" / f"step_{step:06d}.png")
-                    if writer is not None:
-                        writer.samples(step, grid)
-                    plot_losses(read_jsonl(run_dir / "metrics.jsonl"), [], run_dir / "loss.png")
-
+                    outputs.samples(step, generate(N_FIXED_SAMPLES, progress.fixed_noise))
                 if evaluate is not None and dist.is_main and (step % cfg.eval_every == 0 or last_step):
                     res = evaluate(generate, cfg.data, device=device)
                     with open(run_dir / "eval.jsonl", "a") as f:
                         f.write(json.dumps({"step": step, **res.values}) + "\n")
                     if doctor is not None:
                         doctor.record_metric(step, res.values)
-                    if writer is not None:
-                        writer.evaluation(step, res.values)
+                    if outputs.writer is not None:
+                        outputs.writer.evaluation(step, res.values)
                     score = res.values[res.primary]
-                    if best is None or (score < best if res.lower_is_better else score > best):
-                        best = score
-                        save_best(run_dir, state_now())
-
+                    if progress.best is None or (score < progress.best if res.lower_is_better
+                                                 else score > progress.best):
+                        progress.best = score
+                        save_best(run_dir, _checkpoint_state(cfg, shape, nets, progress, outputs.elapsed()))
                 if dist.is_main and (step % cfg.ckpt_every == 0 or last_step):
-                    save_checkpoint(run_dir, step, state_now(), keep=cfg.keep)
+                    save()
                 if stop_requested.is_set():
                     result.interrupted = True
                     say(f"interrupted: checkpoint saved at step {step}; continue with --resume {run_dir}")
@@ -323,17 +426,14 @@ def _train(
             result.doctor_report = doctor.report()
         if result.findings is not None and dist.is_main:
             (run_dir / "findings.json").write_text(json.dumps(result.findings, indent=2) + "\n")
-            if writer is not None:
-                writer.findings(result.findings)
+            if outputs.writer is not None:
+                outputs.writer.findings(result.findings)
     finally:
-        bar.close()
-        metrics_file.close()
-        if writer is not None:
-            writer.close()
+        outputs.close()
         stop_requested.restore()
-    result.step = step
-    say(f"{'stopped' if result.interrupted else 'done'} at step {step}: samples in {run_dir / 'samples'}, "
-        f"curves in {run_dir / 'loss.png'}")
+    result.step = progress.step
+    say(f"{'stopped' if result.interrupted else 'done'} at step {progress.step}: samples in "
+        f"{run_dir / 'samples'}, curves in {run_dir / 'loss.png'}")
     return result
 
 

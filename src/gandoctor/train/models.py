@@ -1,7 +1,8 @@
 """The two networks from the founding reports, corrected: an MLP GAN and the DCGAN.
 
 Both discriminators return raw logits (N,), so every loss in ``losses.py`` can be applied to them.
-The ``bug`` argument re-injects a founding mistake at the exact line where it was made.
+``build_models`` is the one place networks are made (training and sampling alike), so a ``--bug``
+wrapper from ``bugs.py`` is applied there too.
 """
 
 from __future__ import annotations
@@ -12,21 +13,21 @@ import torch
 import torch.nn as nn
 from torch.nn.utils.parametrizations import spectral_norm as _spectral_norm
 
+from gandoctor.train.bugs import BUGS
 from gandoctor.train.config import TrainConfig
+from gandoctor.train.losses import LOSSES
 
 
 class MLPGenerator(nn.Module):
     """z (uniform or normal noise) -> hidden LeakyReLU layers -> tanh image."""
 
-    def __init__(self, z_dim: int, hidden: list[int], shape: tuple[int, int, int], bug: str = ""):
+    def __init__(self, z_dim: int, hidden: list[int], shape: tuple[int, int, int]):
         super().__init__()
         self.shape = shape
         layers: list[nn.Module] = []
         width = z_dim
         for h in hidden:
-            # founding mistake (seed 2): no activation, so the "MLP" is one linear map
-            act = nn.Identity() if bug == "no-hidden-activation" else nn.LeakyReLU(0.2)
-            layers += [nn.Linear(width, h), act]
+            layers += [nn.Linear(width, h), nn.LeakyReLU(0.2)]
             width = h
         layers += [nn.Linear(width, math.prod(shape)), nn.Tanh()]
         self.net = nn.Sequential(*layers)
@@ -36,18 +37,15 @@ class MLPGenerator(nn.Module):
 
 
 class MLPDiscriminator(nn.Module):
-    def __init__(self, hidden: list[int], shape: tuple[int, int, int], bug: str = "", sn: bool = False):
+    def __init__(self, hidden: list[int], shape: tuple[int, int, int], sn: bool = False):
         super().__init__()
         wrap = _spectral_norm if sn else (lambda m: m)
         layers: list[nn.Module] = []
         width = math.prod(shape)
         for h in hidden:
-            act = nn.Identity() if bug == "no-hidden-activation" else nn.LeakyReLU(0.2)
-            layers += [wrap(nn.Linear(width, h)), act]
+            layers += [wrap(nn.Linear(width, h)), nn.LeakyReLU(0.2)]
             width = h
         layers.append(wrap(nn.Linear(width, 1)))
-        if bug == "double-sigmoid":
-            layers.append(nn.Sigmoid())  # founding mistake (seed 2): sigmoid before a with-logits loss
         self.net = nn.Sequential(*layers)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
@@ -84,8 +82,7 @@ class DCGANGenerator(nn.Module):
 class DCGANDiscriminator(nn.Module):
     """Strided convs and LeakyReLU; BatchNorm unless spectral norm or WGAN-GP (its penalty is per-sample)."""
 
-    def __init__(self, ndf: int, channels: int, image_size: int, batchnorm: bool = True, sn: bool = False,
-                 bug: str = ""):
+    def __init__(self, ndf: int, channels: int, image_size: int, batchnorm: bool = True, sn: bool = False):
         super().__init__()
         wrap = _spectral_norm if sn else (lambda m: m)
         base, n_up = _dcgan_plan(image_size)
@@ -99,22 +96,18 @@ class DCGANDiscriminator(nn.Module):
             layers.append(nn.LeakyReLU(0.2, True))
             width *= 2
         layers.append(wrap(nn.Conv2d(width, 1, base, 1, 0, bias=False)))
-        if bug == "double-sigmoid":
-            layers.append(nn.Sigmoid())  # founding mistake (seed 2): sigmoid before a with-logits loss
         self.main = nn.Sequential(*layers)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         return self.main(x).view(-1)
 
 
-def init_weights(module: nn.Module, model: str, bug: str = "") -> None:
+def init_weights(module: nn.Module, model: str) -> None:
     """DCGAN: N(0, 0.02) convs, N(1, 0.02) BatchNorm. MLP: Xavier, zero bias."""
     for m in module.modules():
         if isinstance(m, (nn.Linear, nn.Conv2d, nn.ConvTranspose2d)):
             weight = m.parametrizations.weight.original if hasattr(m, "parametrizations") else m.weight
-            if bug == "normal-init":
-                nn.init.normal_(weight, 0.0, 1.0)  # founding mistake (seed 2): weights from N(0, 1)
-            elif model == "dcgan":
+            if model == "dcgan":
                 nn.init.normal_(weight, 0.0, 0.02)
             else:
                 nn.init.xavier_uniform_(weight)
@@ -126,15 +119,19 @@ def init_weights(module: nn.Module, model: str, bug: str = "") -> None:
 
 
 def build_models(cfg: TrainConfig, shape: tuple[int, int, int]) -> tuple[nn.Module, nn.Module]:
-    """Generator and discriminator for images of ``shape`` (C, H, W), initialised."""
+    """Generator and discriminator for images of ``shape`` (C, H, W), initialised (and, with ``--bug``,
+    broken the way that bug's report describes)."""
     channels, size, _ = shape
     if cfg.model == "mlp":
-        G: nn.Module = MLPGenerator(cfg.z_dim, cfg.hidden, shape, cfg.bug)
-        D: nn.Module = MLPDiscriminator(list(reversed(cfg.hidden)), shape, cfg.bug, cfg.spectral_norm)
+        G: nn.Module = MLPGenerator(cfg.z_dim, cfg.hidden, shape)
+        D: nn.Module = MLPDiscriminator(list(reversed(cfg.hidden)), shape, cfg.spectral_norm)
     else:
         G = DCGANGenerator(cfg.z_dim, cfg.ngf, channels, size)
-        batchnorm = not (cfg.spectral_norm or cfg.loss == "wgan-gp")
-        D = DCGANDiscriminator(cfg.ndf, channels, size, batchnorm, cfg.spectral_norm, cfg.bug)
-    init_weights(G, cfg.model, cfg.bug)
-    init_weights(D, cfg.model, cfg.bug)
+        batchnorm = not (cfg.spectral_norm or LOSSES[cfg.loss].penalty)  # a penalty is per sample
+        D = DCGANDiscriminator(cfg.ndf, channels, size, batchnorm, cfg.spectral_norm)
+    init_weights(G, cfg.model)
+    init_weights(D, cfg.model)
+    bug = BUGS[cfg.bug] if cfg.bug else None
+    if bug is not None and bug.models is not None:
+        G, D = bug.models(G, D)
     return G, D
