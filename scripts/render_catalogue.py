@@ -55,6 +55,8 @@ COVERAGE: list[tuple[str, str | None, str]] = [
      ""),
     ("weight clipping before the critic's step(), or once per epoch", "unconstrained-critic", ""),
     ("gradient penalty computed but never added to the loss", "gradient-penalty-unused", ""),
+    ("GP interpolates that do not require grad (crash in autograd.grad)",
+     "gradient-penalty-input-without-grad", ""),
     ("GP interpolation weight alpha drawn per element instead of per sample",
      "gradient-penalty-alpha-per-element", ""),
     ("conditioning that does not reach G (labels passed to G and never read)", "conditioning-ignored", ""),

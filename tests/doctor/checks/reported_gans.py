@@ -130,7 +130,7 @@ def wgan_critic_loop(reuse_fake: bool, steps: int = 2) -> None:
 
 
 def wgan_gp(flatten: bool = True, create_graph: bool = True, steps: int = 2, alpha: str = "sample",
-            add_penalty: bool = True, norm: str = "") -> None:
+            add_penalty: bool = True, norm: str = "", mark_input: bool = True) -> None:
     """WGAN-GP on (B, 1, 8, 8) digits; the bugs: the norm over dim 1 of the unflattened gradient,
     torch.autograd.grad without create_graph, alpha drawn per element ("element"), the penalty left out
     of the loss, and BatchNorm in the critic (``norm="batch"``; "layer" is the correct twin).
@@ -154,7 +154,7 @@ def wgan_gp(flatten: bool = True, create_graph: bool = True, steps: int = 2, alp
                 eps = torch.rand(32, 1).expand(32, 64).contiguous().view(32, 1, 8, 8)
             else:
                 eps = torch.rand(32, 1, 1, 1)
-            mixed = (eps * real + (1 - eps) * fake).requires_grad_(True)  # doctor: gp-mix
+            mixed = (eps * real + (1 - eps) * fake).requires_grad_(mark_input)  # doctor: gp-mix
             score = critic(mixed).sum()
             grads = torch.autograd.grad(score, mixed, create_graph=create_graph)[0]  # doctor: gp-grad
             norms = grads.view(32, -1).norm(2, dim=1) if flatten else grads.norm(2, dim=1)  # doctor: gp-norm

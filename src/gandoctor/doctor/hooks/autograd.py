@@ -14,7 +14,7 @@ from typing import Any
 
 import torch
 
-from gandoctor.doctor.events import BackwardEvent, InputGradientEvent, OutputGradEvent
+from gandoctor.doctor.events import BackwardEvent, FailedOpEvent, InputGradientEvent, OutputGradEvent
 from gandoctor.doctor.hooks.locations import passes_through, user_location
 from gandoctor.doctor.hooks.recorder import Recorder, Tag
 
@@ -137,6 +137,18 @@ class GradTracker:
                                                          float(grad.detach().float().mean())))
 
     # --- torch.autograd.grad: gradients with respect to inputs (gradient penalties) -------------
+    def failed_input_grad(self, inputs: Any) -> None:
+        """``torch.autograd.grad`` raised (an input that needs no grad): where its inputs were made."""
+        rec = self.rec
+        if not rec.probe or rec.run.failed_ops:
+            return
+        ins = [inputs] if isinstance(inputs, torch.Tensor) else [t for t in inputs if torch.is_tensor(t)]
+        tags = [rec.tag(t) for t in ins]
+        made_at = [tag.location if tag else None for tag in tags]
+        units = [sorted(tag.units) if tag else [] for tag in tags]
+        rec.run.failed_ops.append(FailedOpEvent(rec.next_seq(), rec.step, "autograd.grad", user_location(),
+                                                [str(t.device) for t in ins], made_at, units))
+
     def after_input_grad(self, outputs: Any, inputs: Any, result: Any, args: tuple, kwargs: dict) -> None:
         rec = self.rec
         if not rec.probe:
@@ -168,7 +180,11 @@ def install(rec: Recorder, tracker: GradTracker) -> Callable[[], None]:
     @passes_through
     @functools.wraps(original_grad)
     def grad(outputs: Any, inputs: Any, *args: Any, **kwargs: Any) -> Any:
-        result = original_grad(outputs, inputs, *args, **kwargs)
+        try:
+            result = original_grad(outputs, inputs, *args, **kwargs)
+        except Exception:
+            rec.guard("autograd.grad", tracker.failed_input_grad, inputs)
+            raise
         rec.guard("autograd.grad", tracker.after_input_grad, outputs, inputs, result, args, kwargs)
         return result
 
