@@ -12,8 +12,8 @@ from pathlib import Path
 
 import torch
 
+from gandoctor.data_files import image_files, read_images, to_signed
 from gandoctor.metrics.evaluate import fid_kid, inception_features
-from gandoctor.metrics.image_folder import image_files, load_images
 from gandoctor.metrics.inception import find_weights, load_inception
 
 CATS = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "cats64"
@@ -27,8 +27,8 @@ def main(n: int = 1000) -> None:
     inception = load_inception()
     print(f"weights: {find_weights()}; {n} images per side, 64x64 -> 299x299, CPU")
     t0 = time.perf_counter()
-    feats_a = inception_features(inception, load_images(half_a))
-    feats_b = inception_features(inception, load_images(half_b))
+    feats_a = inception_features(inception, to_signed(read_images(half_a)[0]))
+    feats_b = inception_features(inception, to_signed(read_images(half_b)[0]))
     noise = torch.rand(n, 3, 64, 64, generator=torch.Generator().manual_seed(0)) * 2 - 1
     feats_noise = inception_features(inception, noise)
     t1 = time.perf_counter()

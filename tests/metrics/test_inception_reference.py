@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 import torch
 
-from gandoctor.metrics.image_folder import load_image_folder
+from gandoctor.data_files import read_image_folder, to_signed
 from gandoctor.metrics.inception import load_inception, packaged_weights
 
 pytorch_fid_inception = pytest.importorskip("pytorch_fid.inception", reason="pytorch-fid not installed")
@@ -68,7 +68,7 @@ def test_packaged_torchscript_matches_pytorch_fid_reference(cats_dir, tmp_path, 
     monkeypatch.setattr(torch.hub, "_hub_dir", str(hub))
     reference = pytorch_fid_inception.InceptionV3([3]).eval()  # unmodified reference code
 
-    images = load_image_folder(cats_dir, limit=8)  # real 64x64 cats in [-1, 1]
+    images = to_signed(read_image_folder(cats_dir, limit=8)[0])  # real 64x64 cats in [-1, 1]
     with torch.no_grad():
         expected = reference((images + 1) / 2)[0].flatten(1)  # pytorch-fid takes [0, 1]
     got = ours(images)

@@ -18,7 +18,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from PIL import Image
 
-from gandoctor.train.data import load_data, load_image
+from gandoctor.data_files import load_image
+from gandoctor.train.data import load_data
 
 SIZE = 16
 # (PIL mode, format, extension): the odd modes users' folders really contain.

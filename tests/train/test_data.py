@@ -10,8 +10,9 @@ import pytest
 import torch
 from PIL import Image
 
+from gandoctor.data_files import load_image
 from gandoctor.errors import UsageError
-from gandoctor.train.data import EpochSampler, load_data, load_image
+from gandoctor.train.data import EpochSampler, load_data
 
 
 def test_digits_are_bundled_and_scaled_to_uint8():

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from gandoctor.errors import UsageError
+from gandoctor.files import write_atomic
 
 if TYPE_CHECKING:
     from gandoctor.doctor.api import Doctor
@@ -67,10 +68,7 @@ def run(args: argparse.Namespace) -> int:
     sys.stdout.flush()
     print("\n" + doctor.report(args.lang))
     if args.json:
-        tmp = args.json + ".tmp"
-        with open(tmp, "w", encoding="utf-8") as f:
-            json.dump(doctor.to_json(args.lang), f, indent=2, ensure_ascii=False)
-        os.replace(tmp, args.json)
+        write_atomic(args.json, json.dumps(doctor.to_json(args.lang), indent=2, ensure_ascii=False))
     if run_dir is not None:
         _write_report(run_dir, doctor, args.lang)
     if doctor.failed:

@@ -23,6 +23,26 @@ GENERATOR = "generator"
 DISCRIMINATOR = "discriminator"
 UNKNOWN = "unknown"
 
+# Op kinds: what an op does, in words every adapter shares. An adapter translates its framework's op names
+# (torch's "linear", "conv2d", "addmm"; TensorFlow's "MatMul") into these, and a check compares kinds only,
+# never a framework's names. Fields ending in ``_op`` keep the framework's own name, for messages.
+AFFINE = "affine"  # a linear map with weights: a dense/linear layer, a convolution, a matmul
+SIGMOID = "sigmoid"
+HARD_SIGMOID = "hard_sigmoid"
+TANH = "tanh"
+HARD_TANH = "hard_tanh"
+SOFTMAX = "softmax"
+CLAMP = "clamp"
+EXP = "exp"
+NEGATE = "negate"  # -x or 1 - x
+DIFFERENCE = "difference"  # a - b of two tensors (a relativistic loss scores D(real) - D(fake))
+BATCH_NORM = "batch_norm"
+INSTANCE_NORM = "instance_norm"
+LAYER_NORM = "layer_norm"
+GROUP_NORM = "group_norm"
+INPUT_GRADIENT = "input_gradient"  # the gradient of an output with respect to an input (autograd.grad)
+OTHER = "other"  # anything the vocabulary has no word for
+
 
 @dataclass(frozen=True)
 class Location:
@@ -89,7 +109,7 @@ class EntryEvent:
     stats: TensorStats
     location: Location | None
     data_location: Location | None  # where the consumed tensor was last computed in user code
-    producer: str = ""  # the op that produced the consumed tensor, e.g. "tanh" for a tanh generator
+    producer: str = ""  # the kind of op that produced the consumed tensor, e.g. TANH for a tanh generator
     batch_location: Location | None = None  # the user line that made it: next(iter(loader))
     grad_path: bool = True  # the consumed tensor requires grad: a gradient can flow back to its origin
 
@@ -98,9 +118,10 @@ class EntryEvent:
 class LossCallEvent:
     """(probe) A loss-like call: bce, bce_with_logits, mse, log, log1m (log(1 - x)), softplus.
 
-    ``input_producer`` is the op that produced the loss input, looking through reshapes
-    (e.g. "sigmoid", "linear", "conv2d"); ``units`` are the units whose parameters produced the input
-    (the discriminator's alone for D(real); generator's and discriminator's for D(G(z))).
+    ``input_producer`` is the kind of op (see Op kinds above) that produced the loss input, looking
+    through reshapes (SIGMOID, AFFINE, ...), and ``input_op`` that op's framework name, for messages;
+    ``units`` are the units whose parameters produced the input (the discriminator's alone for D(real);
+    generator's and discriminator's for D(G(z))).
     ``target_value`` is the target's mean when the target is constant, else None.
     ``negated`` becomes True when the script negates the loss's result.
     """
@@ -120,6 +141,7 @@ class LossCallEvent:
     loss_location: Location | None = None  # for a loss module (nn.BCELoss()): the line that built it
     target_location: Location | None = None  # where a reused label buffer was refilled for this call
     target_fill_seq: int | None = None  # when it was refilled (a fill before the last step is another's)
+    input_op: str = ""  # the framework's name of the op behind input_producer ("linear", "conv2d")
 
 
 @dataclass
@@ -216,14 +238,14 @@ class WeightConstraintEvent:
 
 @dataclass
 class NormLayerEvent:
-    """(probe) A normalisation op ran in a unit: ``op`` "batch_norm", "instance_norm", "layer_norm",
-    "group_norm"; ``batch_stats`` when it normalised with the batch's own statistics (BatchNorm in
+    """(probe) A normalisation op ran in a unit: ``kind`` BATCH_NORM, INSTANCE_NORM, LAYER_NORM or
+    GROUP_NORM; ``batch_stats`` when it normalised with the batch's own statistics (BatchNorm in
     training mode), which couples the samples of a batch."""
 
     seq: int
     step: int
     unit: str
-    op: str
+    kind: str
     batch_stats: bool
     location: Location | None
 
@@ -246,7 +268,9 @@ class UnitCallEvent:
 
 @dataclass
 class FailedOpEvent:
-    """(probe) A torch op raised. What its tensor inputs were, to find where the cause was made."""
+    """(probe) A framework op raised. What its tensor inputs were, to find where the cause was made.
+
+    ``op`` is the framework's name (for messages), ``kind`` its op kind (INPUT_GRADIENT, OTHER)."""
 
     seq: int
     step: int
@@ -255,6 +279,7 @@ class FailedOpEvent:
     devices: list[str]
     made_at: list[Location | None]  # where each tensor input was computed, as far as the probe saw
     units: list[list[str]]  # the units whose parameters produced each input (a parameter: its own unit)
+    kind: str = OTHER
 
 
 @dataclass
@@ -453,6 +478,20 @@ class RunEvents:
 
     def role_of_units(self, units: list[str]) -> set[str]:
         return {self.roles.units.get(u, UNKNOWN) for u in units}
+
+    def discriminator_output_scale(self) -> str | None:
+        """"logit" or "probability": what D's output means, from the adversarial losses it feeds (the one
+        rule for the checks and the run directory); None when they say nothing of it (hinge, Wasserstein,
+        least squares) or disagree. An auxiliary classifier's cross-entropy says nothing of its scale."""
+        d_units = set(self.units_with_role(DISCRIMINATOR))
+        kinds = {c.kind for c in self.loss_calls if d_units & set(c.units)} - {"ce", "nll", "l1"}
+        if not kinds or "mse" in kinds:
+            return None
+        if kinds <= {"bce_with_logits", "softplus"}:
+            return "logit"
+        if kinds <= {"bce", "log"}:
+            return "probability"
+        return None
 
     def steps_of(self, optimizer: int) -> list[StepEvent]:
         return [s for s in self.steps_taken if s.optimizer == optimizer]

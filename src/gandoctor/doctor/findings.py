@@ -1,26 +1,21 @@
 """A finding (one diagnosis) and the ranking that puts the root cause first.
 
 A check returns ``Finding`` objects holding numbers only (``evidence``); the words come from the
-check's ``TEXT`` table, filled in with the evidence, in the language asked for at render time.
+check's ``TEXT`` table (through the ``doctor.words`` registry, so this module never imports the checks),
+filled in with the evidence, in the language asked for at render time.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from gandoctor.doctor.events import Location
+from gandoctor.doctor.words import Text, table_for, text_for
 
 SEVERITIES = ("error", "warning", "info")
 
-
-@dataclass
-class Text:
-    """The words of one finding id in one language. ``summary`` and ``fix`` may use ``{evidence}`` keys."""
-
-    summary: str
-    explanation: str
-    fix: str
+__all__ = ["SEVERITIES", "Finding", "Text", "rank"]  # Text lives in doctor.words; checks import it here
 
 
 @dataclass
@@ -34,17 +29,11 @@ class Finding:
 
     def text(self, lang: str = "en") -> Text:
         """The finding's words in ``lang``, with the evidence filled in."""
-        from gandoctor.doctor.checks import text_for
-
-        base = text_for(self.id, lang)
-        values = _FormatDict(self.evidence)
-        return Text(
-            summary=base.summary.format_map(values),
-            explanation=base.explanation.format_map(values),
-            fix=base.fix.format_map(values),
-        )
+        return _filled(text_for(self.id, lang), self.evidence)
 
     def to_json(self, lang: str = "en") -> dict[str, Any]:
+        """The finding as findings.json holds it: its words in ``lang`` at the top level, and in every
+        language under ``words``, so a report in another language needs no access to the checks."""
         words = self.text(lang)
         location = None if self.location is None else {"file": self.location.file, "line": self.location.line}
         data: dict[str, Any] = {
@@ -53,12 +42,25 @@ class Finding:
             "step": self.step,
             "location": location,
             "summary": words.summary,
+            "explanation": words.explanation,
             "evidence": self.evidence,
             "fix": words.fix,
         }
         if self.explained_by:
             data["explained_by"] = self.explained_by
+        table = table_for(self.id)
+        if table:
+            data["words"] = {code: asdict(_filled(text, self.evidence)) for code, text in table.items()}
         return data
+
+
+def _filled(text: Text, evidence: dict[str, Any]) -> Text:
+    values = _FormatDict(evidence)
+    return Text(
+        summary=text.summary.format_map(values),
+        explanation=text.explanation.format_map(values),
+        fix=text.fix.format_map(values),
+    )
 
 
 class _FormatDict(dict):

@@ -13,26 +13,15 @@ from __future__ import annotations
 
 import json
 import math
-import os
 from pathlib import Path
 from typing import Any
 
 from gandoctor.doctor.events import DISCRIMINATOR, GENERATOR, RunEvents
+from gandoctor.files import write_atomic
 
 
-def _d_output_kind(run: RunEvents) -> str | None:
-    """"logits", "probabilities" or None (not a BCE-family discriminator loss: leave d_real/d_fake out)."""
-    d_units = set(run.units_with_role(DISCRIMINATOR))
-    kinds = {c.kind for c in run.loss_calls if d_units & set(c.units)}
-    if "bce_with_logits" in kinds:
-        return "logits"
-    if "bce" in kinds:
-        return "probabilities"
-    return None
-
-
-def _probability(raw: float, kind: str) -> float:
-    if kind == "logits" or not 0.0 <= raw <= 1.0:
+def _probability(raw: float, scale: str) -> float:
+    if scale == "logit" or not 0.0 <= raw <= 1.0:
         return 1.0 / (1.0 + math.exp(-max(-60.0, min(60.0, raw))))
     return raw
 
@@ -41,7 +30,7 @@ def metrics_rows(run: RunEvents) -> list[dict[str, Any]]:
     """One row per generator step, in the run-dir metrics format; [] when roles are unknown."""
     if not run.roles.known:
         return []
-    d_kind = _d_output_kind(run)
+    d_scale = run.discriminator_output_scale()
     rows: list[dict[str, Any]] = []
     row: dict[str, Any] = {}
     for s in run.stats:
@@ -53,11 +42,11 @@ def metrics_rows(run: RunEvents) -> list[dict[str, Any]]:
             row[f"{prefix}_loss"] = s.loss
         if s.grad_norm is not None:
             row[f"{prefix}_grad_norm"] = s.grad_norm
-        if d_kind is not None:
+        if d_scale is not None:
             for name in ("d_real", "d_fake"):
                 value = getattr(s, name)
                 if value is not None and name not in row:
-                    row[name] = _probability(value, d_kind)
+                    row[name] = _probability(value, d_scale)
         if role == GENERATOR:
             rows.append({"step": len(rows) + 1, **{k: v for k, v in row.items() if math.isfinite(v)}})
             row = {}
@@ -77,15 +66,9 @@ def _data_range(run: RunEvents) -> tuple[float, float] | None:
     return None
 
 
-def _write_atomic(path: Path, text: str) -> None:
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, path)
-
-
 def write_run_dir(run_dir: Path, findings_doc: dict[str, Any], run: RunEvents) -> None:
     """Write findings.json and metrics.jsonl (each atomically) into ``run_dir``."""
     run_dir.mkdir(parents=True, exist_ok=True)
-    _write_atomic(run_dir / "findings.json", json.dumps(findings_doc, indent=2, ensure_ascii=False))
+    write_atomic(run_dir / "findings.json", json.dumps(findings_doc, indent=2, ensure_ascii=False))
     lines = "".join(json.dumps(row) + "\n" for row in metrics_rows(run))
-    _write_atomic(run_dir / "metrics.jsonl", lines)
+    write_atomic(run_dir / "metrics.jsonl", lines)

@@ -26,6 +26,7 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
+from gandoctor.files import write_atomic
 from gandoctor.metrics.digit_data import DigitSpec, load_digits_for, parse_digit_spec
 
 INPUT_SIZE = 28
@@ -150,13 +151,6 @@ def train_classifier(
     return clf
 
 
-def _save_atomic(obj: dict, path: Path) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    torch.save(obj, tmp)
-    os.replace(tmp, path)
-
-
 def load_or_train(data: str | DigitSpec, verbose: bool = True) -> DigitClassifier:
     """The cached classifier for `data` (a `--data` string or parsed spec), training it on first use."""
     spec = parse_digit_spec(data) if isinstance(data, str) else data
@@ -180,7 +174,9 @@ def load_or_train(data: str | DigitSpec, verbose: bool = True) -> DigitClassifie
             file=sys.stderr,
         )
     clf = train_classifier(images, labels, verbose=verbose)
-    _save_atomic({"state_dict": clf.net.state_dict(), "heldout_accuracy": clf.heldout_accuracy}, path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    saved = {"state_dict": clf.net.state_dict(), "heldout_accuracy": clf.heldout_accuracy}
+    write_atomic(path, lambda f: torch.save(saved, f))
     if verbose:
         print(
             f"digit classifier: held-out accuracy {clf.heldout_accuracy:.2%}, cached at {path}",

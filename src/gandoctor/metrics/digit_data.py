@@ -11,17 +11,15 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-import numpy as np
 import torch
 
+from gandoctor.data_files import mnist_splits, read_mnist, to_signed
 from gandoctor.errors import UsageError
-from gandoctor.train.data import read_idx
 
 MNIST_IMAGES = "t10k-images-idx3-ubyte.gz"
 MNIST_LABELS = "t10k-labels-idx1-ubyte.gz"
 # Also accepted when present: the 60,000-image training split in the same format.
 MNIST_TRAIN_IMAGES = "train-images-idx3-ubyte.gz"
-MNIST_TRAIN_LABELS = "train-labels-idx1-ubyte.gz"
 
 
 @dataclass(frozen=True)
@@ -60,21 +58,15 @@ def parse_digit_spec(data: str) -> DigitSpec | None:
 
 def load_mnist(directory: Path) -> tuple[torch.Tensor, torch.Tensor]:
     """All MNIST images found in `directory` (test split, plus the train split if present)."""
-    if not (directory / MNIST_IMAGES).exists() and not (directory / MNIST_TRAIN_IMAGES).exists():
+    splits = mnist_splits(directory, order=("t10k", "train"))
+    if not splits:
         raise UsageError(
             f"no MNIST IDX files in {directory} (expected {MNIST_IMAGES} and {MNIST_LABELS}); "
             "give the folder as --data mnist:DIR or set GANDOCTOR_MNIST_DIR"
         )
-    images, labels = [], []
-    for img_name, lab_name in ((MNIST_IMAGES, MNIST_LABELS), (MNIST_TRAIN_IMAGES, MNIST_TRAIN_LABELS)):
-        if (directory / img_name).exists():
-            if not (directory / lab_name).exists():
-                raise UsageError(f"{directory / img_name} has no labels file {lab_name} beside it")
-            images.append(read_idx(directory / img_name))
-            labels.append(read_idx(directory / lab_name))
-    x = torch.from_numpy(np.concatenate(images)).float().div(127.5).sub(1.0).unsqueeze(1)
-    y = torch.from_numpy(np.concatenate(labels)).long()
-    return x, y
+    images, labels = read_mnist(directory, splits, labels=True)
+    assert labels is not None
+    return to_signed(torch.from_numpy(images.copy())).unsqueeze(1), torch.from_numpy(labels.copy()).long()
 
 
 def load_sklearn_digits() -> tuple[torch.Tensor, torch.Tensor]:

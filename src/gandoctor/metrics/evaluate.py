@@ -17,12 +17,13 @@ from pathlib import Path
 import numpy as np
 import torch
 
+from gandoctor.data_files import image_files, read_images, to_signed
 from gandoctor.errors import UsageError
+from gandoctor.files import write_atomic
 from gandoctor.metrics.classifier import cache_dir, load_or_train
 from gandoctor.metrics.digit_data import load_digits_for, parse_digit_spec
 from gandoctor.metrics.digit_metrics import digit_metrics, stacked_metrics
 from gandoctor.metrics.distances import fit_gaussian, frechet_distance, kernel_inception_distance
-from gandoctor.metrics.image_folder import image_files, load_images
 from gandoctor.metrics.inception import InceptionFeatures, find_weights, load_inception
 from gandoctor.metrics.stacked_mnist import build_stacked_mnist
 
@@ -95,11 +96,9 @@ def real_inception_features(
     if path.exists():
         features = np.load(path)
     else:
-        features = inception_features(inception, load_images(files))
+        features = inception_features(inception, to_signed(read_images(files, where=folder)[0]))
         path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(f".{path.stem}.{os.getpid()}.tmp.npy")
-        np.save(tmp, features)
-        os.replace(tmp, path)
+        write_atomic(path, lambda f: np.save(f, features))
     _REAL_FEATURES[key] = features
     return features
 

@@ -6,9 +6,9 @@ only findings.json, a run killed half-way), so `train`, `run` and `gandoctor rep
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
+from gandoctor.files import write_atomic
 from gandoctor.report.html import render_html
 from gandoctor.report.plots import plot_d_outputs, plot_eval, plot_grad_norms, plot_losses, plot_lr_speed
 from gandoctor.report.run_files import read_run
@@ -19,20 +19,15 @@ LANGS = ("en", "zh")
 def write_plots(run_dir: Path) -> dict[str, Path | None]:
     run = read_run(run_dir)
     out = run_dir / "plots"
-    loss = str((run.config or {}).get("loss", "bce"))
+    # a training run's config says how D's outputs were logged; a doctor run logs only probabilities
+    probability = (run.config or {}).get("d_output", "probability") == "probability"
     return {
         "losses": plot_losses(run.metrics, run.findings, out / "losses.png"),
-        "d_outputs": plot_d_outputs(run.metrics, loss, out / "d_outputs.png"),
+        "d_outputs": plot_d_outputs(run.metrics, probability, out / "d_outputs.png"),
         "grad_norms": plot_grad_norms(run.metrics, out / "grad_norms.png"),
         "lr_speed": plot_lr_speed(run.metrics, out / "lr_speed.png"),
         "metrics": plot_eval(run.evals, out / "metrics.png"),
     }
-
-
-def _write_text_atomic(path: Path, text: str) -> None:
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, path)
 
 
 def write_report(run_dir: Path | str, lang: str = "both") -> list[Path]:
@@ -45,7 +40,7 @@ def write_report(run_dir: Path | str, lang: str = "both") -> list[Path]:
     written = []
     for code in LANGS if lang == "both" else (lang,):
         path = run_dir / ("report.html" if code == "en" else f"report.{code}.html")
-        _write_text_atomic(path, render_html(run, plots, code))
+        write_atomic(path, render_html(run, plots, code))
         written.append(path)
     return written
 

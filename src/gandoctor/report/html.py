@@ -128,21 +128,15 @@ def _fmt(value: Any) -> str:
 
 
 def finding_text(finding: dict[str, Any], lang: str) -> tuple[str, str, str]:
-    """(summary, explanation, fix) in `lang` from the doctor's catalogue; the JSON's own text otherwise."""
-    summary, fix, explanation = str(finding.get("summary", "")), str(finding.get("fix", "")), ""
-    try:
-        from gandoctor.doctor.findings import Finding
+    """(summary, explanation, fix) in `lang`, from the finding's own JSON.
 
-        words = Finding(
-            finding["id"],
-            finding.get("severity", "info"),
-            int(finding.get("step") or 0),
-            None,
-            dict(finding.get("evidence") or {}),
-        ).text(lang)
-        return words.summary, words.explanation, words.fix
-    except Exception:  # unknown id or doctor not importable: keep the JSON's words
-        return summary, explanation, fix
+    findings.json carries every language's words under `words` (see `Finding.to_json`), so the report
+    never imports the doctor's checks; an older file without them falls back to its top-level words.
+    """
+    words = (finding.get("words") or {}).get(lang)
+    if isinstance(words, dict):
+        return str(words.get("summary", "")), str(words.get("explanation", "")), str(words.get("fix", ""))
+    return str(finding.get("summary", "")), str(finding.get("explanation", "")), str(finding.get("fix", ""))
 
 
 def select_grids(samples: list[tuple[int, Path]], limit: int = MAX_GRIDS) -> list[tuple[int, Path]]:

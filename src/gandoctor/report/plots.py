@@ -15,7 +15,6 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 
 SEVERITY_COLORS = {"error": "#c0392b", "warning": "#e67e22", "info": "#7f8c8d"}
-LOSSES_LABELLED_RAW = ("hinge", "lsgan", "wgan-gp")
 
 
 def _series(rows: list[dict[str, Any]], key: str) -> tuple[list[float], list[float]]:
@@ -72,12 +71,13 @@ def plot_losses(
     return _save(fig, path)
 
 
-def plot_d_outputs(metrics: list[dict[str, Any]], loss: str, path: Path) -> Path | None:
+def plot_d_outputs(metrics: list[dict[str, Any]], probability: bool, path: Path) -> Path | None:
+    """Mean D(real) and D(fake): probabilities on [0, 1], or raw scores when the loss has none."""
     steps_r, d_real = _series(metrics, "d_real")
     steps_f, d_fake = _series(metrics, "d_fake")
     if not d_real and not d_fake:
         return None
-    raw = loss in LOSSES_LABELLED_RAW
+    raw = not probability
     fig, ax = plt.subplots(figsize=(8, 3.2))
     ax.plot(steps_r, d_real, label="mean D(real)")
     ax.plot(steps_f, d_fake, label="mean D(fake)")

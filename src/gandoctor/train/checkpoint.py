@@ -1,10 +1,10 @@
 """Checkpoints that survive `kill -9`, a full disk and a corrupt file.
 
 Why each step is here:
-- The state is serialized in memory first, then written to a temp file in the same folder, flushed,
-  fsynced and renamed over the final name (``os.replace`` is atomic on POSIX), and the folder is fsynced
-  so the rename itself is durable. A crash at any moment leaves either the old file set or the new one,
-  never a half-written ``step_*.pt``.
+- The state is serialized in memory first, then written with ``gandoctor.files.write_atomic``: a temp
+  file in the same folder, flushed, fsynced and renamed over the final name (``os.replace`` is atomic on
+  POSIX), and the folder is fsynced so the rename itself is durable. A crash at any moment leaves either
+  the old file set or the new one, never a half-written ``step_*.pt``.
 - A full disk (or any write error) removes the temp file and raises ``CheckpointError`` with one line;
   the older checkpoints are untouched because nothing is pruned until the new file is in place.
 - Loading uses ``weights_only=True``: a checkpoint can hold tensors, numbers, strings, lists, tuples and
@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import errno
 import io
-import os
 import random
 import re
 import sys
@@ -26,11 +25,11 @@ import numpy as np
 import torch
 
 from gandoctor.errors import UsageError
+from gandoctor.files import TEMP_SUFFIX, write_atomic
 
 CHECKPOINT_DIR = "checkpoints"
 BEST_NAME = "best.pt"
 _STEP_FILE = re.compile(r"^step_(\d+)\.pt$")
-_TEMP_SUFFIX = ".tmp"
 
 
 class CheckpointError(UsageError):
@@ -139,21 +138,14 @@ def restore_rng(state: dict[str, Any]) -> None:
 def _atomic_save(path: Path, state: dict[str, Any]) -> Path:
     buffer = io.BytesIO()
     torch.save(state, buffer)  # serialize first: a bad state fails here, before any file is touched
-    temp = path.with_name(f".{path.name}.{os.getpid()}{_TEMP_SUFFIX}")
     try:
-        with open(temp, "wb") as handle:
-            handle.write(buffer.getbuffer())
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temp, path)
-    except OSError as exc:
-        temp.unlink(missing_ok=True)
+        write_atomic(path, buffer.getbuffer())
+    except OSError as exc:  # write_atomic has removed its temp file
         reason = "disk full" if exc.errno in (errno.ENOSPC, errno.EDQUOT) else exc.strerror or str(exc)
         kept = ", ".join(p.name for p in step_checkpoints(path.parent.parent)) or "none"
         raise CheckpointError(
             f"could not write checkpoint {path} ({reason}); previous checkpoints left intact: {kept}"
         ) from exc
-    _fsync_dir(path.parent)
     return path
 
 
@@ -181,16 +173,8 @@ def _why_unloadable(exc: Exception) -> str:
 
 def _remove_stale_temp_files(folder: Path) -> None:
     """Temp files left by a process killed mid-write are garbage; a finished write never leaves one."""
-    for temp in folder.glob(f".*{_TEMP_SUFFIX}"):
+    for temp in folder.glob(f".*{TEMP_SUFFIX}"):
         temp.unlink(missing_ok=True)
-
-
-def _fsync_dir(folder: Path) -> None:
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 def _as_tuples(value: Any) -> Any:

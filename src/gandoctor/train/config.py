@@ -1,7 +1,7 @@
 """Everything a training run depends on, in one dataclass.
 
-The CLI maps its options 1:1 onto these fields and ``config.json`` is ``dataclasses.asdict`` of it,
-so a run directory always says exactly how it was made.
+The CLI maps its options 1:1 onto these fields and ``config.json`` is ``dataclasses.asdict`` of it
+(plus ``d_output``, see train/loop.py), so a run directory always says exactly how it was made.
 """
 
 from __future__ import annotations
@@ -11,9 +11,9 @@ from dataclasses import dataclass, field
 
 from gandoctor.errors import UsageError
 from gandoctor.train.bugs import BUGS
+from gandoctor.train.losses import LOSSES
 
 MODELS = ("mlp", "dcgan")
-LOSSES = ("bce", "hinge", "lsgan", "wgan-gp")
 ON_NAN = ("stop", "rollback")
 SWITCH = ("auto", "on", "off")
 

@@ -29,6 +29,7 @@ from tqdm import tqdm
 
 from gandoctor.doctor.api import watch
 from gandoctor.errors import UsageError
+from gandoctor.files import write_atomic
 from gandoctor.metrics import evaluate as metrics_evaluate
 from gandoctor.report import write_report
 from gandoctor.report.plots import plot_losses
@@ -98,7 +99,7 @@ def train(cfg: TrainConfig, resume: bool = False, overwrite: bool = False) -> Tr
             result = _train(cfg, run_dir, dist, resume=True, overwrite=False, rollback=result)
             result.findings = distributed.merge_findings([f for f in (earlier, result.findings) if f])
             if result.findings is not None and dist.is_main:
-                (run_dir / "findings.json").write_text(json.dumps(result.findings, indent=2) + "\n")
+                write_atomic(run_dir / "findings.json", json.dumps(result.findings, indent=2) + "\n")
         if dist.is_main and cfg.report:
             _write_report(run_dir, cfg.quiet)
         return result
@@ -339,7 +340,10 @@ def _train(
     elif dist.is_main:
         _prepare_fresh_run_dir(run_dir, overwrite)
     if dist.is_main:
-        (run_dir / "config.json").write_text(json.dumps(cfg.to_dict(), indent=2) + "\n")
+        # d_output tells the report how to label the logged D(real)/D(fake): probabilities or raw scores
+        d_output = "probability" if LOSSES[cfg.loss].probability else "raw"
+        config = {**cfg.to_dict(), "d_output": d_output}
+        write_atomic(run_dir / "config.json", json.dumps(config, indent=2) + "\n")
     start = progress.step
     batches = _RealBatches(cfg, images, dist, memory_format)
 
@@ -425,7 +429,7 @@ def _train(
             result.findings = distributed.gather_findings(doctor.to_json())  # rank 0 gets all ranks'
             result.doctor_report = doctor.report()
         if result.findings is not None and dist.is_main:
-            (run_dir / "findings.json").write_text(json.dumps(result.findings, indent=2) + "\n")
+            write_atomic(run_dir / "findings.json", json.dumps(result.findings, indent=2) + "\n")
             if outputs.writer is not None:
                 outputs.writer.findings(result.findings)
     finally:
@@ -482,9 +486,7 @@ def _truncate_jsonl(path: Path, last_step: int) -> None:
     if path.exists():
         steps = [(_step_of(ln), ln) for ln in path.read_text().splitlines()]
         kept = [ln for step, ln in steps if step is not None and step <= last_step]
-        temp = path.with_name(path.name + ".tmp")
-        temp.write_text("".join(ln + "\n" for ln in kept))
-        os.replace(temp, path)
+        write_atomic(path, "".join(ln + "\n" for ln in kept))
 
 
 def _step_of(line: str) -> int | None:

@@ -12,6 +12,8 @@ A check module defines, at top level:
 
 ``detect`` reads only the recorded events (never torch), so it can be tested on events alone.
 Adding a check is adding a module here; no other file changes. See docs/doctor.md.
+The words (``TEXT``, and the engine's own below) are handed to ``doctor.words``, where findings and
+reports look them up without importing this package.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from types import ModuleType
 
+from gandoctor.doctor import words
 from gandoctor.doctor.events import RunEvents
 from gandoctor.doctor.findings import Finding, Text
 
@@ -146,22 +149,16 @@ def all_checks() -> list[Check]:
     return _CHECKS
 
 
+words.register(ENGINE_TEXT)
+words.register_loader(lambda: {c.id: c.text for c in all_checks()})  # check modules load on first use
+
+
 def explains_map() -> dict[str, set[str]]:
     return {c.id: set(c.explains) for c in all_checks()}
 
 
 def priorities() -> dict[str, int]:
     return {c.id: c.priority for c in all_checks()}
-
-
-def text_for(finding_id: str, lang: str) -> Text:
-    """The words for ``finding_id`` in ``lang`` (English when that language is missing)."""
-    table = ENGINE_TEXT.get(finding_id)
-    if table is None:
-        table = next((c.text for c in all_checks() if c.id == finding_id), None)
-    if table is None:
-        return Text(summary=finding_id, explanation="", fix="")
-    return table.get(lang) or table["en"]
 
 
 def run_checks(run: RunEvents) -> tuple[list[Finding], list[str]]:

@@ -9,7 +9,7 @@ and an input gradient of D carried into one of D's backwards.
 
 from __future__ import annotations
 
-from gandoctor.doctor.events import DISCRIMINATOR, RunEvents
+from gandoctor.doctor.events import BATCH_NORM, DISCRIMINATOR, RunEvents
 from gandoctor.doctor.findings import Finding, Text
 
 ID = "batch-norm-in-penalized-critic"
@@ -42,7 +42,7 @@ def detect(run: RunEvents) -> list[Finding]:
                   for b in run.backwards)
     if penalty is None or not applied:
         return []
-    norm = next((n for n in run.norm_layers if n.unit in d_units and n.batch_stats and n.op == "batch_norm"),
+    norm = next((n for n in run.norm_layers if n.unit in d_units and n.batch_stats and n.kind == BATCH_NORM),
                 None)
     if norm is None:
         return []

@@ -6,11 +6,11 @@ discriminator tells them apart by range alone and the generator can never match.
 
 from __future__ import annotations
 
-from gandoctor.doctor.events import DISCRIMINATOR, GENERATOR, RunEvents
+from gandoctor.doctor.events import DISCRIMINATOR, GENERATOR, HARD_TANH, SIGMOID, TANH, RunEvents
 from gandoctor.doctor.findings import Finding, Text
 
 ID = "data-range-mismatch"
-BOUNDED = {"tanh": (-1.0, 1.0), "hardtanh": (-1.0, 1.0), "sigmoid": (0.0, 1.0)}
+BOUNDED = {TANH: (-1.0, 1.0), HARD_TANH: (-1.0, 1.0), SIGMOID: (0.0, 1.0)}
 SEVERITY = "error"
 NEEDS_ROLES = True
 PRIORITY = 40

@@ -49,20 +49,6 @@ MIN_VALUES = 30  # ... over at least this many measurements of each ...
 TAIL = 1 / 3  # ... in the last third of the run (and from the reported step on)
 
 
-def output_scale(run: RunEvents) -> str | None:
-    """'probability' or 'logit' for D's output, from the losses it feeds; None when not BCE-like."""
-    d_units = set(run.units_with_role(DISCRIMINATOR))
-    # the adversarial losses on D's output; an auxiliary classifier's cross-entropy says nothing of its scale
-    kinds = {c.kind for c in run.loss_calls if d_units & set(c.units)} - {"ce", "nll", "l1"}
-    if kinds & {"mse"} or not kinds:
-        return None
-    if kinds <= {"bce_with_logits", "softplus"}:
-        return "logit"
-    if kinds <= {"bce", "log"}:
-        return "probability"
-    return None
-
-
 def _probabilities(values: list[tuple[int, float]], scale: str) -> list[tuple[int, float]]:
     if scale == "logit":
         return [(s, 1 / (1 + math.exp(-max(min(v, 50.0), -50.0)))) for s, v in values]
@@ -70,7 +56,7 @@ def _probabilities(values: list[tuple[int, float]], scale: str) -> list[tuple[in
 
 
 def detect(run: RunEvents) -> list[Finding]:
-    scale = output_scale(run)
+    scale = run.discriminator_output_scale()
     if scale is None:
         return []
     real = _probabilities([(s.step, s.d_real) for s in run.stats if s.d_real is not None

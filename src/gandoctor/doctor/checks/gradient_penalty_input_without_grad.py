@@ -9,7 +9,7 @@ interpolates are not part of any graph as inputs, so ``torch.autograd.grad(D(x_h
 
 from __future__ import annotations
 
-from gandoctor.doctor.events import RunEvents
+from gandoctor.doctor.events import INPUT_GRADIENT, RunEvents
 from gandoctor.doctor.findings import Finding, Text
 
 ID = "gradient-penalty-input-without-grad"
@@ -37,7 +37,7 @@ TEXT = {
 def detect(run: RunEvents) -> list[Finding]:
     crash = next((e for e in run.exceptions if "differentiated Tensors does not require grad" in e.message),
                  None)
-    failed = next((f for f in run.failed_ops if f.op == "autograd.grad"), None)
+    failed = next((f for f in run.failed_ops if f.kind == INPUT_GRADIENT), None)
     if crash is None or failed is None:
         return []
     made_at = next((loc for loc in failed.made_at if loc is not None), None)

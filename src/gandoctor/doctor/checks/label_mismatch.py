@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from gandoctor.doctor.checks._util import role_of_step, step_for_loss
-from gandoctor.doctor.events import DISCRIMINATOR, GENERATOR, LossCallEvent, RunEvents
+from gandoctor.doctor.events import DIFFERENCE, DISCRIMINATOR, GENERATOR, LossCallEvent, RunEvents
 from gandoctor.doctor.findings import Finding, Text
 
 ID = "label-mismatch"
@@ -12,7 +12,6 @@ NEEDS_ROLES = True
 PRIORITY = 30
 EXPLAINS = {"mode-collapse", "discriminator-overpowering", "generator-no-gradient", "metric-regression"}
 TOLERANCE = 0.05
-RELATIVE = {"sub", "__sub__"}  # the loss input is a difference of two tensors (RSGAN, RaGAN)
 TEXT = {
     "en": Text(
         summary="{what}: target {target} for {who}, the same as the discriminator's target for {other}",
@@ -48,7 +47,7 @@ def detect(run: RunEvents) -> list[Finding]:
     for call in run.loss_calls:
         if call.kind not in ("bce", "bce_with_logits", "mse") or call.target_value is None:
             continue
-        if call.input_producer in RELATIVE:
+        if call.input_producer == DIFFERENCE:  # a relativistic loss (RSGAN, RaGAN)
             continue  # a relativistic loss scores D(real) - D(fake): its targets mean something else
         units = set(call.units)
         role = role_of_step(run, step_for_loss(run, call))

@@ -8,7 +8,7 @@ MSE on a sigmoid generator's reconstruction (no discriminator in it).
 
 from __future__ import annotations
 
-from gandoctor.doctor.events import DISCRIMINATOR, RunEvents
+from gandoctor.doctor.events import DISCRIMINATOR, SIGMOID, RunEvents
 from gandoctor.doctor.findings import Finding, Text
 
 ID = "least-squares-on-sigmoid"
@@ -37,6 +37,6 @@ TEXT = {
 def detect(run: RunEvents) -> list[Finding]:
     d_units = set(run.units_with_role(DISCRIMINATOR))
     for call in run.loss_calls:
-        if call.kind == "mse" and call.input_producer == "sigmoid" and d_units & set(call.units):
+        if call.kind == "mse" and call.input_producer == SIGMOID and d_units & set(call.units):
             return [Finding(ID, SEVERITY, call.step, call.input_location or call.location, {})]
     return []

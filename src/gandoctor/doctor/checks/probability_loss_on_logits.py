@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from gandoctor.doctor.events import RunEvents
+from gandoctor.doctor.events import AFFINE, CLAMP, EXP, HARD_SIGMOID, NEGATE, SIGMOID, SOFTMAX, RunEvents
 from gandoctor.doctor.findings import Finding, Text
 
 ID = "probability-loss-on-logits"
@@ -28,8 +28,7 @@ TEXT = {
     ),
 }
 
-PROBABILITY_PRODUCERS = {"sigmoid", "softmax", "clamp", "clamp_", "exp", "rsub", "neg", "hardsigmoid"}
-AFFINE = {"linear", "conv1d", "conv2d", "conv3d", "conv_transpose2d", "matmul", "__matmul__", "mm", "addmm"}
+PROBABILITY_PRODUCERS = {SIGMOID, SOFTMAX, CLAMP, EXP, NEGATE, HARD_SIGMOID}
 _NAMES = {"bce": "BCELoss", "log": "log()", "log1m": "log(1 - x)"}
 
 
@@ -38,11 +37,11 @@ def detect(run: RunEvents) -> list[Finding]:
         if call.kind not in _NAMES or call.input_producer in PROBABILITY_PRODUCERS:
             continue
         out_of_range = call.input_stats.min < -1e-6 or call.input_stats.max > 1 + 1e-6
-        if call.input_producer in AFFINE or (call.kind == "bce" and out_of_range):
+        if call.input_producer == AFFINE or (call.kind == "bce" and out_of_range):
             return [
                 Finding(ID, SEVERITY, call.step, call.location,
                         {"input_min": call.input_stats.min, "input_max": call.input_stats.max,
-                         "producer": call.input_producer or "?", "loss": _NAMES[call.kind]})
+                         "producer": call.input_op or "?", "loss": _NAMES[call.kind]})
             ]
     for e in run.exceptions:
         if "between 0 and 1" in e.message:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from gandoctor.doctor.events import RunEvents
+from gandoctor.doctor.events import SIGMOID, RunEvents
 from gandoctor.doctor.findings import Finding, Text
 
 ID = "sigmoid-before-logits-loss"
@@ -30,7 +30,7 @@ TEXT = {
 
 def detect(run: RunEvents) -> list[Finding]:
     for call in run.loss_calls:
-        if call.kind == "bce_with_logits" and call.input_producer == "sigmoid":
+        if call.kind == "bce_with_logits" and call.input_producer == SIGMOID:
             return [
                 Finding(ID, SEVERITY, call.step, call.loss_location or call.location,
                         {"input_min": call.input_stats.min, "input_max": call.input_stats.max})

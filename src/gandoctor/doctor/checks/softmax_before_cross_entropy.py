@@ -8,7 +8,7 @@ multi-class twin of sigmoid-before-logits-loss. ``LogSoftmax`` + ``NLLLoss`` is 
 
 from __future__ import annotations
 
-from gandoctor.doctor.events import RunEvents
+from gandoctor.doctor.events import SOFTMAX, RunEvents
 from gandoctor.doctor.findings import Finding, Text
 
 ID = "softmax-before-cross-entropy"
@@ -38,7 +38,7 @@ _WANTS_ZH = {"ce": "logits（它自己会做 log-softmax）", "nll": "对数概�
 
 def detect(run: RunEvents) -> list[Finding]:
     for call in run.loss_calls:
-        if call.kind in _WANTS and call.input_producer == "softmax":
+        if call.kind in _WANTS and call.input_producer == SOFTMAX:
             return [Finding(ID, SEVERITY, call.step, call.input_location or call.location,
                             {"loss": _LOSS[call.kind], "wants": _WANTS[call.kind],
                              "wants_zh": _WANTS_ZH[call.kind]})]

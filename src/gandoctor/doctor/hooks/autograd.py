@@ -14,7 +14,13 @@ from typing import Any
 
 import torch
 
-from gandoctor.doctor.events import BackwardEvent, FailedOpEvent, InputGradientEvent, OutputGradEvent
+from gandoctor.doctor.events import (
+    INPUT_GRADIENT,
+    BackwardEvent,
+    FailedOpEvent,
+    InputGradientEvent,
+    OutputGradEvent,
+)
 from gandoctor.doctor.hooks.locations import passes_through, user_location
 from gandoctor.doctor.hooks.recorder import Recorder, Tag
 
@@ -147,7 +153,7 @@ class GradTracker:
         made_at = [tag.location if tag else None for tag in tags]
         units = [sorted(tag.units) if tag else [] for tag in tags]
         rec.run.failed_ops.append(FailedOpEvent(rec.next_seq(), rec.step, "autograd.grad", user_location(),
-                                                [str(t.device) for t in ins], made_at, units))
+                                                [str(t.device) for t in ins], made_at, units, INPUT_GRADIENT))
 
     def after_input_grad(self, outputs: Any, inputs: Any, result: Any, args: tuple, kwargs: dict) -> None:
         rec = self.rec

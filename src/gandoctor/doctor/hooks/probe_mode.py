@@ -37,6 +37,7 @@ from gandoctor.doctor.hooks.locations import (
     passes_through,
     user_location,
 )
+from gandoctor.doctor.hooks.op_kinds import AFFINE_OPS, op_kind
 from gandoctor.doctor.hooks.recorder import Part, Recorder, Tag, stats_of
 
 NOISE = {"randn", "rand", "randn_like", "rand_like", "normal"}
@@ -47,8 +48,6 @@ SHAPE = {"view", "reshape", "squeeze", "unsqueeze", "flatten", "__getitem__", "c
          "clone", "type", "detach"}  # detach cuts the gradient, not what the values are
 SOFT = {"batch_norm", "instance_norm", "layer_norm", "group_norm", "dropout", "dropout2d", "dropout1d",
         "alpha_dropout", "feature_alpha_dropout"}
-AFFINE = {"linear", "conv1d", "conv2d", "conv3d", "conv_transpose1d", "conv_transpose2d", "conv_transpose3d",
-          "matmul", "__matmul__", "mm", "addmm", "bmm", "einsum"}
 SQUASH = {"tanh": 2.5, "sigmoid": 5.0}
 CUTS = {"detach": "detach", "detach_": "detach", "item": "item", "numpy": "numpy", "tolist": "tolist",
         "__float__": "item"}
@@ -169,7 +168,7 @@ class ProbeMode(TorchFunctionMode):
         rec.run.failed_ops.append(FailedOpEvent(
             rec.next_seq(), rec.step, name, loc, [str(t.device) for t in tensors],
             [tag.location if tag else None for tag in tags],
-            [sorted(rec.units_of(t)) for t in tensors]))
+            [sorted(rec.units_of(t)) for t in tensors], op_kind(name)))
         acts = [t for t in tensors if not rec.is_param(t) and not rec.is_buffer(t)]
         if name in LOSSES and acts:
             self._loss_call(name, acts, [rec.tag(a) for a in acts], loc, self._location(name)[0])
@@ -256,15 +255,15 @@ class ProbeMode(TorchFunctionMode):
             self._norm_scale(name, args, kwargs)
         if name in NORM_WEIGHT_ARG:
             self._norm_layer(name, params, args, kwargs, loc)
-        if name in AFFINE and acts:
+        if name in AFFINE_OPS and acts:
             self._reparametrized(name, args, kwargs, loc)
         interpolation = None
         if name in MUL and len(acts) == 2 and not params:
             interpolation = self._interpolation(acts, acts_tags, out, loc)
         if params and acts:
             self._entries(name, params, acts, acts_tags, loc)
-        chained = first is not None and first.producer in AFFINE and first.producer_params
-        if name in AFFINE and params and chained:
+        chained = first is not None and first.producer in AFFINE_OPS and first.producer_params
+        if name in AFFINE_OPS and params and chained:
             self._affine_chain(name, params, first, loc)
         if name in SQUASH and acts:
             self._squash(name, acts[0], first, loc)
@@ -283,7 +282,7 @@ class ProbeMode(TorchFunctionMode):
             base = first or Tag()
             tag = Tag(units, noise, base.producer, base.producer_params, base.location or made_at, base.inner,
                       base.loss_call, fetched_at=base.fetched_at, parts=base.parts)
-        elif name in ADD and params and first is not None and first.producer in AFFINE:
+        elif name in ADD and params and first is not None and first.producer in AFFINE_OPS:
             # x @ W + b: still the affine op's output, with its bias
             tag = Tag(units, noise, first.producer, first.producer_params + tuple(params), made_at)
         elif name in NEGATE:
@@ -382,7 +381,7 @@ class ProbeMode(TorchFunctionMode):
         if not _is_tensor(weight) or weight.ndim < 2 or rec.is_param(weight) or not weight.requires_grad:
             return
         tag = rec.tag(weight)  # a layer's output multiplied in (attention's q @ k) is not a weight
-        if tag is None or not tag.producer_params or tag.noise or tag.producer in AFFINE:
+        if tag is None or not tag.producer_params or tag.noise or tag.producer in AFFINE_OPS:
             return
         unit = rec.unit_of(tag.producer_params[0])
         key = ("reparametrized", unit, loc)
@@ -407,7 +406,8 @@ class ProbeMode(TorchFunctionMode):
         if key in self._seen:
             return
         self._seen.add(key)
-        rec.run.norm_layers.append(NormLayerEvent(rec.next_seq(), rec.step, unit, name, batch_stats, loc))
+        event = NormLayerEvent(rec.next_seq(), rec.step, unit, op_kind(name), batch_stats, loc)
+        rec.run.norm_layers.append(event)
 
     def _interpolation(self, acts: list[torch.Tensor], tags: list[Tag | None], out: Any, loc) -> str | None:
         """``alpha * x`` with a random ``alpha`` and an ``x`` of data or a network's output, as the
@@ -516,7 +516,7 @@ class ProbeMode(TorchFunctionMode):
         self._seen.add(key)
         rec.run.entries.append(
             EntryEvent(rec.next_seq(), rec.step, unit, origin, noise, stats or stats_of(act), loc,
-                       tag.location if tag else None, tag.producer if tag else "",
+                       tag.location if tag else None, op_kind(tag.producer) if tag else "",
                        tag.fetched_at if tag else None, bool(act.requires_grad))
         )
 
@@ -559,8 +559,8 @@ class ProbeMode(TorchFunctionMode):
             kind = "log1m"
             producer, input_loc = tag.inner.producer, tag.inner.location
             units = sorted(tag.inner.units)
-        event = LossCallEvent(rec.next_seq(), rec.step, len(rec.run.loss_calls), kind, loc, producer,
-                              input_loc, stats_of(x), units)
+        event = LossCallEvent(rec.next_seq(), rec.step, len(rec.run.loss_calls), kind, loc, op_kind(producer),
+                              input_loc, stats_of(x), units, input_op=producer)
         if len(acts) > 1 and kind in ("bce", "bce_with_logits", "mse", "l1"):
             target, target_tag = acts[1], tags[1]
             event.target = stats_of(target)
