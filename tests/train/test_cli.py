@@ -89,3 +89,37 @@ def test_eval_every_writes_eval_jsonl_and_best_checkpoint(tmp_path):
     out = tmp_path / "best.npz"
     assert main(["sample", str(tmp_path / "run"), "--best", "-n", "4", "-o", str(out)]) == 0
     assert np.load(out)["images"].shape == (4, 1, 8, 8)
+
+
+def test_every_config_field_is_an_option_whose_help_shows_its_dataclass_default():
+    """The help text is made from TrainConfig, so the defaults it prints are the ones a run uses."""
+    import argparse
+    import dataclasses
+
+    from gandoctor.cli import build_parser
+    from gandoctor.train.config import TrainConfig
+
+    sub = next(a for a in build_parser()._actions if isinstance(a, argparse._SubParsersAction))
+    options = {a.dest: a for a in sub.choices["train"]._actions}
+    config = TrainConfig()
+    for f in dataclasses.fields(TrainConfig):
+        action = options[f.name]
+        assert action.default is None, f.name  # None: --resume can tell what was given
+        value = getattr(config, f.name)
+        if isinstance(value, bool):
+            assert f"(default: {'on' if value else 'off'})" in action.help, f.name
+        elif value not in ("", None):
+            shown = ",".join(map(str, value)) if isinstance(value, list) else str(value)
+            assert f"(default: {shown})" in action.help, f.name
+
+
+def test_options_parse_to_the_fields_types(tmp_path):
+    from gandoctor.cli import build_parser
+    from gandoctor.cli.train import config_from_args
+
+    args = build_parser().parse_args(["train", "--hidden", "32,16", "--lr-g", "1e-3", "--no-doctor",
+                                      "--spectral-norm", "--steps", "7", "--run-dir", str(tmp_path)])
+    cfg = config_from_args(args)
+    got = (cfg.hidden, cfg.lr_g, cfg.doctor, cfg.spectral_norm, cfg.steps)
+    assert got == ([32, 16], 1e-3, False, True, 7)
+    assert cfg.ema == 0.0 and cfg.report is True  # untouched fields keep the dataclass defaults

@@ -1,7 +1,8 @@
 """Everything a training run depends on, in one dataclass.
 
-The CLI maps its options 1:1 onto these fields and ``config.json`` is ``dataclasses.asdict`` of it
-(plus ``d_output``, see train/loop.py), so a run directory always says exactly how it was made.
+The CLI's options are made from these fields (name, type, default, help and choices: see
+cli/train.py), and ``config.json`` is ``dataclasses.asdict`` of it (plus ``d_output``, see
+train/loop.py), so a run directory always says exactly how it was made.
 """
 
 from __future__ import annotations
@@ -18,50 +19,62 @@ ON_NAN = ("stop", "rollback")
 SWITCH = ("auto", "on", "off")
 
 
+def option(default, help: str, choices: tuple[str, ...] | None = None):
+    """A field with the help text (and choices) its command-line option shows; see cli/train.py."""
+    metadata = {"help": help, "choices": choices}
+    if isinstance(default, list):
+        return field(default_factory=lambda: list(default), metadata=metadata)
+    return field(default=default, metadata=metadata)
+
+
 @dataclass
 class TrainConfig:
     # data and model
-    data: str = "digits"  # digits | mnist | mnist:DIR | a folder of images
-    image_size: int = 0  # 0: the data's own size (8 for digits, 28 for mnist); folders default to 64
-    model: str = "mlp"  # mlp | dcgan
-    z_dim: int = 100
-    hidden: list[int] = field(default_factory=lambda: [256, 256])  # MLP widths (G and D)
-    ngf: int = 64  # DCGAN generator width
-    ndf: int = 64  # DCGAN discriminator width
+    data: str = option("digits", "digits | mnist | mnist:DIR (IDX files) | a folder of images")
+    image_size: int = option(0, "resize images to this size; 0: the data's own (8 digits, 28 mnist), "
+                                "64 for folders")
+    model: str = option("mlp", "the networks", MODELS)
+    z_dim: int = option(100, "noise dimension")
+    hidden: list[int] = option([256, 256], "MLP hidden widths of G and D, comma-separated")
+    ngf: int = option(64, "DCGAN generator width")
+    ndf: int = option(64, "DCGAN discriminator width")
     # loss and optimisation
-    loss: str = "bce"  # bce (non-saturating) | hinge | lsgan | wgan-gp
-    lr_g: float = 2e-4
-    lr_d: float = 2e-4
-    beta1: float = 0.5
-    beta2: float = 0.999
-    batch_size: int = 64
-    d_steps: int = 1  # critic steps per generator step
-    gp_weight: float = 10.0  # WGAN-GP only
-    spectral_norm: bool = False
-    label_smoothing: float = 0.0  # one-sided: real targets become 1 - this (BCE only)
-    ema: float = 0.0  # decay of an EMA copy of G, 0 = off
+    loss: str = option("bce", "the GAN loss; bce is the non-saturating one", tuple(LOSSES))
+    lr_g: float = option(2e-4, "generator learning rate")
+    lr_d: float = option(2e-4, "discriminator learning rate")
+    beta1: float = option(0.5, "Adam beta1")
+    beta2: float = option(0.999, "Adam beta2")
+    batch_size: int = option(64, "batch size")
+    d_steps: int = option(1, "critic steps per generator step")
+    gp_weight: float = option(10.0, "gradient penalty weight (wgan-gp only)")
+    spectral_norm: bool = option(False, "spectral norm on D's layers")
+    label_smoothing: float = option(0.0, "one-sided: real targets become 1 - this (bce only)")
+    ema: float = option(0.0, "decay of an EMA copy of G used for samples, e.g. 0.999; 0 = off")
     # run length and output
-    steps: int = 2000
-    seed: int = 0
-    run_dir: str = ""  # default runs/<name>
-    name: str = ""
-    log_every: int = 20
-    sample_every: int = 500
-    ckpt_every: int = 500
-    eval_every: int = 0  # 0 = off
-    keep: int = 3
-    device: str = "auto"
-    sync_bn: bool = False  # under torchrun: BatchNorm statistics over the global batch
-    compile: bool = False  # torch.compile the networks (not with wgan-gp: no double backward)
-    amp: str = "auto"  # bf16 autocast: auto (on for CUDA) | on | off
-    channels_last: str = "auto"  # NHWC memory format for the DCGAN: auto (on for CUDA) | on | off
-    on_nan: str = "stop"  # stop | rollback (to the last good checkpoint, learning rates halved)
-    threads: int = 0  # CPU threads; 0 = auto (1 for the MLP, whose matrices are too small to split)
-    bug: str = ""  # one of BUGS to reproduce a founding mistake, "" = none
-    doctor: bool = True
-    quiet: bool = False
-    tensorboard: bool = False
-    report: bool = True  # write report.html / report.zh.html at the end of the run
+    steps: int = option(2000, "generator steps in the run")
+    seed: int = option(0, "random seed")
+    run_dir: str = option("", "run folder; empty: runs/<name>")
+    name: str = option("", "run name for the default run folder")
+    log_every: int = option(20, "steps per metrics.jsonl line")
+    sample_every: int = option(500, "steps per sample grid")
+    ckpt_every: int = option(500, "steps per checkpoint")
+    eval_every: int = option(0, "steps per evaluation, which keeps best.pt; 0 = off")
+    keep: int = option(3, "checkpoints kept")
+    device: str = option("auto", "auto (cuda, mps, cpu) | cpu | cuda[:N] | mps")
+    sync_bn: bool = option(False, "under torchrun: SyncBatchNorm, batch statistics over all processes")
+    compile: bool = option(False, "torch.compile G and D (slow start; long GPU runs; needs --no-doctor; "
+                                  "not with wgan-gp, which needs a double backward)")
+    amp: str = option("auto", "bf16 autocast for the forward passes; auto: on for CUDA", SWITCH)
+    channels_last: str = option("auto", "NHWC memory format for the DCGAN; auto: on for CUDA", SWITCH)
+    on_nan: str = option("stop", "on a NaN/Inf loss: stop, or roll back to the last good checkpoint "
+                                 "with half the learning rates", ON_NAN)
+    threads: int = option(0, "CPU threads; 0: 1 for the MLP (its matrices are too small to split), "
+                             "torch's default for the DCGAN")
+    bug: str = option("", "reproduce a founding mistake; empty: none", tuple(BUGS))
+    doctor: bool = option(True, "attach the doctor")
+    quiet: bool = option(False, "no progress bar or messages")
+    tensorboard: bool = option(False, "also write TensorBoard logs")
+    report: bool = option(True, "write report.html / report.zh.html at the end (or later: gandoctor report)")
 
     def validate(self) -> None:
         """Reject values that would crash later with an unreadable traceback."""
