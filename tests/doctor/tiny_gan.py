@@ -34,19 +34,25 @@ def line_of(marker: str, module: object = None) -> int:
 
 
 def make_models(bug: str = "", nz: int = 16) -> tuple[nn.Module, nn.Module]:
+    output = nn.Sigmoid() if bug == "range01-sigmoid" else nn.Tanh()
     if bug == "linear-chain":
         g = nn.Sequential(nn.Linear(nz, 64),  # doctor: linear-chain
-                          nn.Linear(64, 64), nn.Tanh())
+                          nn.Linear(64, 64), output)
+    elif bug == "tanh-hidden":
+        g = nn.Sequential(nn.Linear(nz, 64), nn.Tanh(), nn.Linear(64, 64), output)
     else:
-        g = nn.Sequential(nn.Linear(nz, 64), nn.ReLU(), nn.Linear(64, 64), nn.Tanh())
+        g = nn.Sequential(nn.Linear(nz, 64), nn.ReLU(), nn.Linear(64, 64), output)
     d_layers: list[nn.Module] = [nn.Linear(64, 64), nn.LeakyReLU(0.2), nn.Linear(64, 1)]
-    if bug in ("sigmoid-logits", "bce-probabilities"):
+    if bug in ("sigmoid-logits", "bce-probabilities", "sigmoid-bce"):
         d_layers.append(nn.Sigmoid())
     d = nn.Sequential(*d_layers)
-    if bug == "init-n01":
+    if bug in ("init-n01", "init-small"):
         for m in g.modules():
             if isinstance(m, nn.Linear):
-                nn.init.normal_(m.weight, 0.0, 1.0)  # doctor: init-n01
+                if bug == "init-n01":
+                    nn.init.normal_(m.weight, 0.0, 1.0)  # doctor: init-n01
+                else:
+                    nn.init.normal_(m.weight, 0.0, 0.02)
     return g, d
 
 
@@ -54,18 +60,21 @@ def train(bug: str = "", steps: int = 8, seed: int = 0, batch: int = 32, nz: int
     """Train for ``steps`` iterations (two optimizer steps each) and return the losses."""
     torch.manual_seed(seed)
     data = digits()
-    if bug == "range01":
-        data = (data + 1) / 2
+    if bug in ("range01", "range01-sigmoid"):
+        data = (data + 1) / 2  # doctor: range01
     g, d = make_models(bug, nz)
     opt_d = torch.optim.Adam(d.parameters(), lr=2e-4, betas=(0.5, 0.999))
     if bug == "optimizer-wrong":
         opt_g = torch.optim.Adam(d.parameters(), lr=2e-4, betas=(0.5, 0.999))  # doctor: optimizer-wrong
+    elif bug == "param-groups":
+        opt_g = torch.optim.Adam([{"params": g[0].parameters()}, {"params": g[2].parameters(), "lr": 1e-4}],
+                                 lr=2e-4, betas=(0.5, 0.999))
     else:
-        opt_g = torch.optim.Adam(g.parameters(), lr=2e-4, betas=(0.5, 0.999))
-    bce = nn.BCEWithLogitsLoss()  # doctor: sigmoid-logits
+        opt_g = torch.optim.Adam(g.parameters(), lr=2e-4, betas=(0.5, 0.999))  # doctor: never-steps
+    bce = nn.BCELoss() if bug == "sigmoid-bce" else nn.BCEWithLogitsLoss()  # doctor: sigmoid-logits
     ones, zeros = torch.ones(batch, 1), torch.zeros(batch, 1)
     losses = []
-    for _ in range(steps):
+    for step in range(steps):
         real = data[torch.randint(0, len(data), (batch,))]
         z = torch.randn(batch, nz)
 
@@ -83,7 +92,7 @@ def train(bug: str = "", steps: int = 8, seed: int = 0, batch: int = 32, nz: int
         else:
             d_loss = bce(d(real), ones) + bce(d(fake.detach()), zeros)
         if bug != "joint-backward":
-            d_loss.backward()
+            d_loss.backward()  # doctor: no-zero-grad
             opt_d.step()
 
         # --- generator step
@@ -100,6 +109,10 @@ def train(bug: str = "", steps: int = 8, seed: int = 0, batch: int = 32, nz: int
             g_loss = bce(d(fake), zeros)  # doctor: label-g-fake
         elif bug == "saturating":
             g_loss = torch.log(1 - torch.sigmoid(d(fake))).mean()  # doctor: saturating
+        elif bug == "log-d":  # the non-saturating loss written out: maximise log D(G(z))
+            g_loss = -torch.log(torch.sigmoid(d(fake))).mean()
+        elif bug == "fresh-fake":  # a new fake for the G step instead of reusing the D step's
+            g_loss = bce(d(g(torch.randn(batch, nz))), ones)
         elif bug == "item-loss":
             value = bce(d(fake), ones).item()
             g_loss = torch.tensor(value, requires_grad=True)  # doctor: item-loss
@@ -110,7 +123,10 @@ def train(bug: str = "", steps: int = 8, seed: int = 0, batch: int = 32, nz: int
             opt_d.step()
         else:
             g_loss.backward()
-        if bug != "never-steps":
+        if bug == "n-critic":  # G steps every other iteration, D every one: a legitimate schedule
+            if step % 2 == 1:
+                opt_g.step()
+        elif bug != "never-steps":
             opt_g.step()
         losses.append(float(d_loss) + float(g_loss))
     return losses

@@ -48,6 +48,8 @@ class TrainConfig:
     d_steps: int = option(1, "critic steps per generator step")
     gp_weight: float = option(10.0, "gradient penalty weight (wgan-gp only)")
     spectral_norm: bool = option(False, "spectral norm on D's layers")
+    minibatch_std: bool = option(False, "MLP D sees its batch's feature spread (Karras et al.), against "
+                                        "dropped modes")
     label_smoothing: float = option(0.0, "one-sided: real targets become 1 - this (bce only)")
     ema: float = option(0.0, "decay of an EMA copy of G used for samples, e.g. 0.999; 0 = off")
     # run length and output

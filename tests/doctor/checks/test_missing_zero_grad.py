@@ -10,7 +10,7 @@ ID = "missing-zero-grad"
 def test_found_first(diagnose, line, bug):
     found = first_error(diagnose(bug))
     assert found.id == ID, diagnose(bug).report()
-    assert found.location is not None
+    assert found.location is not None and found.location.line == line(bug)
     assert found.step <= 4  # within the first two iterations
 
 

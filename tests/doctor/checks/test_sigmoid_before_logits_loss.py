@@ -14,6 +14,6 @@ def test_found_first(diagnose, line, bug):
     assert found.step <= 4  # within the first two iterations
 
 
-@pytest.mark.parametrize("correct", [''])
+@pytest.mark.parametrize("correct", ['sigmoid-bce'])
 def test_silent_on_correct(diagnose, correct):
     assert errors(diagnose(correct)) == [], diagnose(correct).report()
