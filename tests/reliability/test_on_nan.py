@@ -12,8 +12,10 @@ from gandoctor.train.checkpoint import step_checkpoints
 
 
 def _args(run_dir: Path, lr: float, *extra: str) -> list[str]:
+    # the plain MLP (no spectral norm or BatchNorm, which would hold off the blow-up), as it was measured
     return ["train", "--data", "digits", "--model", "mlp", "--loss", "lsgan", "--lr-g", str(lr), "--lr-d",
-            str(lr), "--steps", "30", "--log-every", "2", "--ckpt-every", "2", "--sample-every", "1000",
+            str(lr), "--no-spectral-norm", "--no-g-batchnorm", "--no-minibatch-std", "--steps", "30",
+            "--log-every", "2", "--ckpt-every", "2", "--sample-every", "1000",
             "--no-doctor", "--quiet", "--run-dir", str(run_dir), *extra]  # fmt: skip
 
 

@@ -1,7 +1,8 @@
 """Each --bug reproduces the failure its report describes; the same setting without the bug trains.
 
-All runs: the MLP GAN on scikit-learn's digits, 600 steps, seed 0. Sample quality is measured by the
-metrics package's digit classifier (Fréchet distance in its feature space, lower is better).
+All runs: the MLP GAN on scikit-learn's digits, 600 steps, seed 0, with the founding reports' plain
+recipe (``FOUNDING``: BCE, no spectral norm, no EMA), which ``--bug`` runs use too. Sample quality is
+measured by the metrics package's digit classifier (Fréchet distance in its feature space, lower is better).
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import pytest
 import torch
 
 from gandoctor.metrics import evaluate
+from gandoctor.train.config import FOUNDING
 from gandoctor.train.loop import train
 from gandoctor.train.samples import load_generator
 
@@ -24,7 +26,7 @@ STEPS = 600
 def _run(tmp_path_factory, bug: str, steps: int = STEPS) -> tuple[list[dict], torch.Tensor, float]:
     """Train; return the metrics rows, 1000 samples in [-1, 1] and their Fréchet distance to real digits."""
     run_dir = tmp_path_factory.mktemp(bug or "baseline")
-    train(quick_config(run_dir, bug=bug, steps=steps, log_every=20, ckpt_every=steps))
+    train(quick_config(run_dir, bug=bug, steps=steps, log_every=20, ckpt_every=steps, **FOUNDING))
     G, cfg, _ = load_generator(run_dir)
 
     def sample(k: int) -> torch.Tensor:

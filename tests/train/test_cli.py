@@ -97,20 +97,37 @@ def test_every_config_field_is_an_option_whose_help_shows_its_dataclass_default(
     import dataclasses
 
     from gandoctor.cli import build_parser
-    from gandoctor.train.config import TrainConfig
+    from gandoctor.train.config import RECIPES, TrainConfig
 
     sub = next(a for a in build_parser()._actions if isinstance(a, argparse._SubParsersAction))
     options = {a.dest: a for a in sub.choices["train"]._actions}
     config = TrainConfig()
+
+    def shown(value):
+        if isinstance(value, bool):
+            return "on" if value else "off"
+        return ",".join(map(str, value)) if isinstance(value, list) else str(value)
+
     for f in dataclasses.fields(TrainConfig):
         action = options[f.name]
         assert action.default is None, f.name  # None: --resume can tell what was given
         value = getattr(config, f.name)
-        if isinstance(value, bool):
-            assert f"(default: {'on' if value else 'off'})" in action.help, f.name
-        elif value not in ("", None):
-            shown = ",".join(map(str, value)) if isinstance(value, list) else str(value)
-            assert f"(default: {shown})" in action.help, f.name
+        if value is None:  # set by the model's recipe: the help lists each model's value
+            for model, recipe in RECIPES.items():
+                assert f"{model}: {shown(recipe[f.name])}" in action.help, f.name
+        elif value != "":
+            assert f"(default: {shown(value)})" in action.help, f.name
+
+
+def test_the_recipe_fills_only_what_was_not_given():
+    from gandoctor.train.config import FOUNDING, RECIPES, TrainConfig
+
+    mlp = TrainConfig(model="mlp").apply_recipe()
+    assert all(getattr(mlp, k) == v for k, v in RECIPES["mlp"].items())
+    dcgan = TrainConfig(model="dcgan", ema=0.9).apply_recipe()
+    assert dcgan.loss == RECIPES["dcgan"]["loss"] and dcgan.ema == 0.9
+    bug = TrainConfig(model="mlp", bug="detach-generator").apply_recipe()
+    assert all(getattr(bug, k) == v for k, v in FOUNDING.items())
 
 
 def test_options_parse_to_the_fields_types(tmp_path):
@@ -122,4 +139,4 @@ def test_options_parse_to_the_fields_types(tmp_path):
     cfg = config_from_args(args)
     got = (cfg.hidden, cfg.lr_g, cfg.doctor, cfg.spectral_norm, cfg.steps)
     assert got == ([32, 16], 1e-3, False, True, 7)
-    assert cfg.ema == 0.0 and cfg.report is True  # untouched fields keep the dataclass defaults
+    assert cfg.ema is None and cfg.report is True  # untouched fields keep the dataclass defaults

@@ -36,24 +36,36 @@ def _add_option(p: argparse.ArgumentParser, f: dataclasses.Field) -> None:
     """One option per TrainConfig field: its type, default, help and choices come from the field.
 
     The option's own default is None, so that --resume can tell what was given; the help shows the
-    field's default. Choices are listed but checked by ``TrainConfig.validate`` (one message for the
-    CLI and the Python API alike).
+    field's default (or, for a field the model's recipe sets, each model's value). Choices are listed
+    but checked by ``TrainConfig.validate`` (one message for the CLI and the Python API alike).
     """
+    from gandoctor.train.config import RECIPES
+
     default = f.default_factory() if f.default is dataclasses.MISSING else f.default
     choices = f.metadata.get("choices")
-    help_text = f.metadata.get("help", "")
-    if f.type == "bool":
-        help_text += f" (default: {'on' if default else 'off'})"
-        p.add_argument(f"--{f.name.replace('_', '-')}", dest=f.name, action=argparse.BooleanOptionalAction,
-                       default=None, help=help_text)
+    kind = f.type.removesuffix(" | None")
+    flag = f"--{f.name.replace('_', '-')}"
+    if default is None:
+        shown = ", ".join(f"{model}: {_shown(recipe[f.name])}" for model, recipe in RECIPES.items())
+    else:
+        shown = _shown(default)
+    help_text = f.metadata.get("help", "") + (f" (default: {shown})" if shown else "")
+    if kind == "bool":
+        p.add_argument(flag, dest=f.name, action=argparse.BooleanOptionalAction, default=None,
+                       help=help_text)
         return
-    if default not in ("", None):
-        shown = ",".join(map(str, default)) if isinstance(default, list) else default
-        help_text += f" (default: {shown})"
-    convert = {"int": int, "float": float, "str": str, "list[int]": _widths}[f.type]
+    convert = {"int": int, "float": float, "str": str, "list[int]": _widths}[kind]
     metavar = "{" + ",".join(choices) + "}" if choices else f.name.upper()
-    p.add_argument(f"--{f.name.replace('_', '-')}", dest=f.name, type=convert, default=None,
-                   metavar=metavar, help=help_text.replace("%", "%%"))
+    p.add_argument(flag, dest=f.name, type=convert, default=None, metavar=metavar,
+                   help=help_text.replace("%", "%%"))
+
+
+def _shown(value: object) -> str:
+    if isinstance(value, bool):
+        return "on" if value else "off"
+    if isinstance(value, list):
+        return ",".join(map(str, value))
+    return str(value)
 
 
 def _widths(text: str) -> list[int]:

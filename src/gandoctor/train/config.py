@@ -18,6 +18,18 @@ MODELS = ("mlp", "dcgan")
 ON_NAN = ("stop", "rollback")
 SWITCH = ("auto", "on", "off")
 
+# The defaults that differ by model, chosen from runs over three seeds (docs/training.md has the
+# table). A field left at None takes its model's value when the run starts (``apply_recipe``);
+# ``--bug`` runs take FOUNDING, the plain recipe of the reports those bugs come from.
+RECIPES: dict[str, dict[str, object]] = {
+    "mlp": {"loss": "hinge", "lr_g": 5e-4, "lr_d": 5e-4, "spectral_norm": True, "minibatch_std": True,
+            "g_batchnorm": True, "ema": 0.999},
+    "dcgan": {"loss": "bce", "lr_g": 2e-4, "lr_d": 2e-4, "spectral_norm": False, "minibatch_std": False,
+              "g_batchnorm": False, "ema": 0.0},
+}
+FOUNDING: dict[str, object] = {"loss": "bce", "lr_g": 2e-4, "lr_d": 2e-4, "spectral_norm": False,
+                               "minibatch_std": False, "g_batchnorm": False, "ema": 0.0}
+
 
 def option(default, help: str, choices: tuple[str, ...] | None = None):
     """A field with the help text (and choices) its command-line option shows; see cli/train.py."""
@@ -36,22 +48,24 @@ class TrainConfig:
     model: str = option("mlp", "the networks", MODELS)
     z_dim: int = option(100, "noise dimension")
     hidden: list[int] = option([256, 256], "MLP hidden widths of G and D, comma-separated")
+    g_batchnorm: bool | None = option(None, "BatchNorm in the MLP generator's hidden layers (the DCGAN's G "
+                                            "always has it)")
     ngf: int = option(64, "DCGAN generator width")
     ndf: int = option(64, "DCGAN discriminator width")
     # loss and optimisation
-    loss: str = option("bce", "the GAN loss; bce is the non-saturating one", tuple(LOSSES))
-    lr_g: float = option(2e-4, "generator learning rate")
-    lr_d: float = option(2e-4, "discriminator learning rate")
+    loss: str | None = option(None, "the GAN loss; bce is the non-saturating one", tuple(LOSSES))
+    lr_g: float | None = option(None, "generator learning rate")
+    lr_d: float | None = option(None, "discriminator learning rate")
     beta1: float = option(0.5, "Adam beta1")
     beta2: float = option(0.999, "Adam beta2")
     batch_size: int = option(64, "batch size")
     d_steps: int = option(1, "critic steps per generator step")
     gp_weight: float = option(10.0, "gradient penalty weight (wgan-gp only)")
-    spectral_norm: bool = option(False, "spectral norm on D's layers")
-    minibatch_std: bool = option(False, "MLP D sees its batch's feature spread (Karras et al.), against "
-                                        "dropped modes")
+    spectral_norm: bool | None = option(None, "spectral norm on D's layers")
+    minibatch_std: bool | None = option(None, "MLP D sees its batch's feature spread (Karras et al.), "
+                                              "against dropped modes")
     label_smoothing: float = option(0.0, "one-sided: real targets become 1 - this (bce only)")
-    ema: float = option(0.0, "decay of an EMA copy of G used for samples, e.g. 0.999; 0 = off")
+    ema: float | None = option(None, "decay of an EMA copy of G used for samples, e.g. 0.999; 0 = off")
     # run length and output
     steps: int = option(2000, "generator steps in the run")
     seed: int = option(0, "random seed")
@@ -78,8 +92,29 @@ class TrainConfig:
     tensorboard: bool = option(False, "also write TensorBoard logs")
     report: bool = option(True, "write report.html / report.zh.html at the end (or later: gandoctor report)")
 
+    def apply_recipe(self) -> TrainConfig:
+        """Fill the fields left at None from the model's recipe (in place; again is a no-op)."""
+        recipe = FOUNDING if self.bug else RECIPES.get(self.model, FOUNDING)
+        for name, value in recipe.items():
+            if getattr(self, name) is None:
+                setattr(self, name, value)
+        return self
+
+    def recipe_line(self) -> str:
+        """The recipe in use, as printed at the start of a run."""
+        parts = [f"{self.loss} loss", f"lr G {self.lr_g:g} / D {self.lr_d:g}", f"Adam betas ({self.beta1:g}, "
+                 f"{self.beta2:g})", f"batch {self.batch_size}"]
+        if self.d_steps > 1:
+            parts.append(f"{self.d_steps} D steps per G step")
+        switches = (("BatchNorm in G", self.g_batchnorm), ("spectral norm", self.spectral_norm),
+                    ("minibatch std", self.minibatch_std))
+        parts += [name for name, on in switches if on]
+        parts.append(f"EMA {self.ema:g}" if self.ema else "no EMA")
+        return ", ".join(parts)
+
     def validate(self) -> None:
         """Reject values that would crash later with an unreadable traceback."""
+        self.apply_recipe()
         if self.model not in MODELS:
             raise UsageError(f"unknown --model {self.model!r}; choose from {', '.join(MODELS)}")
         if self.loss not in LOSSES:
@@ -107,6 +142,9 @@ class TrainConfig:
             raise UsageError(f"--ema must be in [0, 1), got {self.ema}")
         if not 0.0 <= self.label_smoothing < 0.5:
             raise UsageError(f"--label-smoothing must be in [0, 0.5), got {self.label_smoothing}")
+        for name in ("minibatch_std", "g_batchnorm"):
+            if getattr(self, name) and self.model != "mlp":
+                raise UsageError(f"--{name.replace('_', '-')} is for --model mlp only")
         if any(h < 1 for h in self.hidden) or not self.hidden:
             raise UsageError(f"--hidden needs positive widths, got {self.hidden}")
 
@@ -116,4 +154,6 @@ class TrainConfig:
     @classmethod
     def from_dict(cls, values: dict) -> TrainConfig:
         known = {f.name for f in dataclasses.fields(cls)}
+        # a run saved before these options existed had neither
+        values = {"minibatch_std": False, "g_batchnorm": False, **values}
         return cls(**{k: v for k, v in values.items() if k in known})

@@ -371,6 +371,7 @@ def _train(
         + (f", range fed to D [{outputs.notes['data_min']:.2f}, {outputs.notes['data_max']:.2f}]"
            if "data_min" in outputs.notes else "")
         + f"; {cfg.model}/{cfg.loss} on {device}; run dir {run_dir}")
+    say(f"recipe: {cfg.recipe_line()}")
 
     autocast = _autocast(cfg, device)
     evaluate = metrics_evaluate if cfg.eval_every else None

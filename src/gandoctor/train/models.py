@@ -19,15 +19,15 @@ from gandoctor.train.losses import LOSSES
 
 
 class MLPGenerator(nn.Module):
-    """z (uniform or normal noise) -> hidden LeakyReLU layers -> tanh image."""
+    """z (uniform or normal noise) -> hidden LeakyReLU layers (BatchNorm before each, optionally) -> tanh."""
 
-    def __init__(self, z_dim: int, hidden: list[int], shape: tuple[int, int, int]):
+    def __init__(self, z_dim: int, hidden: list[int], shape: tuple[int, int, int], batchnorm: bool = False):
         super().__init__()
         self.shape = shape
         layers: list[nn.Module] = []
         width = z_dim
         for h in hidden:
-            layers += [nn.Linear(width, h), nn.LeakyReLU(0.2)]
+            layers += [nn.Linear(width, h), *([nn.BatchNorm1d(h)] if batchnorm else []), nn.LeakyReLU(0.2)]
             width = h
         layers += [nn.Linear(width, math.prod(shape)), nn.Tanh()]
         self.net = nn.Sequential(*layers)
@@ -138,10 +138,12 @@ def init_weights(module: nn.Module, model: str) -> None:
 def build_models(cfg: TrainConfig, shape: tuple[int, int, int]) -> tuple[nn.Module, nn.Module]:
     """Generator and discriminator for images of ``shape`` (C, H, W), initialised (and, with ``--bug``,
     broken the way that bug's report describes)."""
+    cfg.apply_recipe()
     channels, size, _ = shape
     if cfg.model == "mlp":
-        G: nn.Module = MLPGenerator(cfg.z_dim, cfg.hidden, shape)
-        D: nn.Module = MLPDiscriminator(list(reversed(cfg.hidden)), shape, cfg.spectral_norm, cfg.minibatch_std)
+        G: nn.Module = MLPGenerator(cfg.z_dim, cfg.hidden, shape, bool(cfg.g_batchnorm))
+        D: nn.Module = MLPDiscriminator(list(reversed(cfg.hidden)), shape, bool(cfg.spectral_norm),
+                                        bool(cfg.minibatch_std))
     else:
         G = DCGANGenerator(cfg.z_dim, cfg.ngf, channels, size)
         batchnorm = not (cfg.spectral_norm or LOSSES[cfg.loss].penalty)  # a penalty is per sample
