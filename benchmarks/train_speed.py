@@ -27,7 +27,7 @@ from pathlib import Path
 import torch
 from torch import nn
 
-from gandoctor.train.config import TrainConfig
+from gandoctor.train.config import FOUNDING, TrainConfig
 from gandoctor.train.data import load_data
 from gandoctor.train.loop import train
 from gandoctor.train.models import build_models
@@ -121,8 +121,9 @@ def main() -> None:
     else:
         data, source = "digits", "scikit-learn digits (MNIST not found)"
     print(f"torch {torch.__version__}, CPU, 1 thread, data: {source}, {repeats} repetitions")
+    # the plain recipe (BCE, no spectral norm, BatchNorm in the MLP G or EMA), which plain_loop also runs
     base = TrainConfig(data=data, batch_size=64, quiet=True, threads=1, device="cpu", log_every=20,
-                       sample_every=10**6, ckpt_every=10**6)  # fmt: skip
+                       sample_every=10**6, ckpt_every=10**6, **FOUNDING)  # fmt: skip
     bench("MLP GAN 28x28 (256,256)", replace(base, model="mlp"), steps=300, repeats=repeats)
     dcgan = replace(base, model="dcgan", image_size=32, ngf=32, ndf=32)  # half width: CPU minutes, not hours
     bench("DCGAN-32 (ngf=ndf=32)", dcgan, steps=10, repeats=repeats)
