@@ -413,10 +413,20 @@ class ProbeMode(TorchFunctionMode):
         """``alpha * x`` with a random ``alpha`` and an ``x`` of data or a network's output, as the
         interpolates of a gradient penalty are made: is alpha one value per sample or per element?"""
         rec = self.rec
-        pure = [bool(t and t.noise and not t.units) for t in tags]
-        if pure.count(True) != 1 or not _is_tensor(out) or out.ndim < 2:
+        if not _is_tensor(out) or out.ndim < 2:
             return None
-        coef, other = (acts[0], acts[1]) if pure[0] else (acts[1], acts[0])
+        pure = [bool(t and t.noise and not t.units) for t in tags]
+        made_by_net = [bool(t and t.units) for t in tags]
+        if pure.count(True) == 1:
+            coef, other = (acts[0], acts[1]) if pure[0] else (acts[1], acts[0])
+        elif made_by_net.count(True) == 1 and not any(pure):
+            # a weight drawn outside torch (numpy) carries no noise tag: seen where it multiplies the
+            # generated batch, (1 - alpha) * fake, if it is a fraction that is not a 0/1 mask
+            coef, other = (acts[1], acts[0]) if made_by_net[0] else (acts[0], acts[1])
+            if coef.requires_grad or not _fractions(coef):
+                return None
+        else:
+            return None
         if other.numel() != out.numel() or coef.ndim == 0:
             return None
         try:
@@ -575,3 +585,11 @@ class ProbeMode(TorchFunctionMode):
             event.loss_location = module_loc
         rec.run.loss_calls.append(event)
         return event.index
+
+
+def _fractions(t: torch.Tensor) -> bool:
+    """Values in [0, 1] that are not all 0 or 1 (a mixing weight, not a mask)."""
+    with torch.no_grad():
+        values = t.detach().float()
+        in_range = bool(((values >= 0) & (values <= 1)).all())
+        return in_range and bool(((values > 0) & (values < 1)).any())
