@@ -19,16 +19,16 @@ ON_NAN = ("stop", "rollback")
 SWITCH = ("auto", "on", "off")
 
 # The defaults that differ by model, chosen from runs over three seeds (docs/training.md has the
-# table). A field left at None takes its model's value when the run starts (``apply_recipe``);
-# ``--bug`` runs take FOUNDING, the plain recipe of the reports those bugs come from.
+# table). A field left at None takes its model's value when the run starts (``apply_recipe``).
+# FOUNDING is the plain recipe of the reports the ``--bug`` runs come from, which are made with it;
+# the DCGAN's recipe is that one too (Radford et al.'s).
+FOUNDING: dict[str, object] = {"loss": "bce", "lr_g": 2e-4, "lr_d": 2e-4, "spectral_norm": False,
+                               "minibatch_std": False, "g_batchnorm": False, "ema": 0.0}
 RECIPES: dict[str, dict[str, object]] = {
     "mlp": {"loss": "hinge", "lr_g": 5e-4, "lr_d": 5e-4, "spectral_norm": True, "minibatch_std": True,
             "g_batchnorm": True, "ema": 0.999},
-    "dcgan": {"loss": "bce", "lr_g": 2e-4, "lr_d": 2e-4, "spectral_norm": False, "minibatch_std": False,
-              "g_batchnorm": False, "ema": 0.0},
+    "dcgan": FOUNDING,
 }
-FOUNDING: dict[str, object] = {"loss": "bce", "lr_g": 2e-4, "lr_d": 2e-4, "spectral_norm": False,
-                               "minibatch_std": False, "g_batchnorm": False, "ema": 0.0}
 
 
 def option(default, help: str, choices: tuple[str, ...] | None = None):

@@ -1,7 +1,5 @@
 """mode-collapse: first error on a real digits GAN with the bug, silent without it."""
 
-import statistics
-
 import pytest
 
 from gandoctor.doctor.checks import mode_collapse as check
@@ -25,11 +23,10 @@ def test_silent_on_the_same_loop_without_the_bug():
 
 
 def _tail_ratio(doc) -> float:
-    """The fake/real spread the check compares with RATIO: the last third after the warm-up."""
-    stats = doc.run.stats
-    real = statistics.median(s.real_diversity for s in stats if s.real_diversity)
-    fake = [s.fake_diversity / real for s in stats if s.fake_diversity is not None and s.step > check.WARMUP]
-    return statistics.fmean(fake[-max(len(fake) // 3, check.MIN_SAMPLES // 2):])
+    """The fake/real spread the check compares with RATIO."""
+    measured = check.spread_ratios(doc.run)
+    assert measured is not None, "too few measurements"
+    return check.tail_mean(measured[1])
 
 
 @pytest.mark.slow

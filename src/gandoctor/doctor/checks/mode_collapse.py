@@ -43,16 +43,29 @@ MIN_SAMPLES = 10  # ... over at least this many measurements after the warm-up .
 TAIL = 1 / 3  # ... in the last third of those measurements
 
 
-def detect(run: RunEvents) -> list[Finding]:
+def spread_ratios(run: RunEvents) -> tuple[float, list[tuple[int, float]]] | None:
+    """(the real batches' median spread, G's spread over it at each measured step after the warm-up),
+    or None with too few measurements to judge."""
     real = [s.real_diversity for s in run.stats if s.real_diversity is not None and s.real_diversity > 0]
     fake = [(s.step, s.fake_diversity) for s in run.stats
             if s.fake_diversity is not None and s.step > WARMUP]
     if not real or len(fake) < MIN_SAMPLES:
-        return []
+        return None
     spread = statistics.median(real)
-    ratios = [(step, value / spread) for step, value in fake]
-    tail = ratios[-max(int(len(ratios) * TAIL), MIN_SAMPLES // 2):]
-    if statistics.fmean(r for _, r in tail) >= RATIO:
+    return spread, [(step, value / spread) for step, value in fake]
+
+
+def tail_mean(ratios: list[tuple[int, float]]) -> float:
+    """The mean ratio over the last third of the measurements, which is compared with RATIO."""
+    return statistics.fmean(r for _, r in ratios[-max(int(len(ratios) * TAIL), MIN_SAMPLES // 2):])
+
+
+def detect(run: RunEvents) -> list[Finding]:
+    measured = spread_ratios(run)
+    if measured is None:
+        return []
+    spread, ratios = measured
+    if tail_mean(ratios) >= RATIO:
         return []
     above = [i for i, (_, r) in enumerate(ratios) if r >= RATIO]
     onset = ratios[above[-1] + 1][0] if above else ratios[0][0]

@@ -421,14 +421,14 @@ class ProbeMode(TorchFunctionMode):
             coef, other = (acts[0], acts[1]) if pure[0] else (acts[1], acts[0])
         elif made_by_net.count(True) == 1 and not any(pure):
             # a weight drawn outside torch (numpy) carries no noise tag: seen where it multiplies the
-            # generated batch, (1 - alpha) * fake, if it is a fraction that is not a 0/1 mask
+            # generated batch, (1 - alpha) * fake
             coef, other = (acts[1], acts[0]) if made_by_net[0] else (acts[0], acts[1])
-            if coef.requires_grad or not _fractions(coef):
-                return None
         else:
             return None
         if other.numel() != out.numel() or coef.ndim == 0:
             return None
+        if not any(pure) and (coef.requires_grad or not _fractions(coef)):
+            return None  # not a weight drawn outside torch: a learned factor, or a 0/1 mask
         try:
             values = coef.detach().expand_as(out).reshape(out.shape[0], -1)
         except RuntimeError:
@@ -589,7 +589,5 @@ class ProbeMode(TorchFunctionMode):
 
 def _fractions(t: torch.Tensor) -> bool:
     """Values in [0, 1] that are not all 0 or 1 (a mixing weight, not a mask)."""
-    with torch.no_grad():
-        values = t.detach().float()
-        in_range = bool(((values >= 0) & (values <= 1)).all())
-        return in_range and bool(((values > 0) & (values < 1)).any())
+    values = t.detach()
+    return bool(((values >= 0) & (values <= 1)).all()) and bool(((values > 0) & (values < 1)).any())
