@@ -13,10 +13,10 @@ from torch import nn
 
 import gandoctor
 from gandoctor.doctor import checks
+from gandoctor.doctor.adapters.pytorch import probe_mode
 from gandoctor.doctor.checks import Check, run_checks
 from gandoctor.doctor.events import Location, RunEvents
 from gandoctor.doctor.findings import Finding, Text, rank
-from gandoctor.doctor.hooks import probe_mode
 
 from .conftest import errors
 from .tiny_gan import digits, line_of, train

@@ -4,8 +4,9 @@ A buggy script marks exactly one line with ``# doctor: expect <finding-id>``: th
 the doctor must report, at that line; or ``# doctor: expect-warning <finding-id>`` for a defect that is
 a warning: no error at all, and that warning first among the warnings, at that line. Header comments
 ``# doctor: max-steps N`` (the step budget, for statistical findings that need a longer run) and
-``# doctor: needs mnist|cats64|lightning`` (data under ``../shared/data``, or an optional package; the
-test skips with a reason when it is absent) complete the contract.
+``# doctor: needs mnist|cats64|lightning|tensorflow|keras`` (data under ``../shared/data``, or an optional
+package; the test skips with a reason when it is absent) complete the contract. Scripts that need
+tensorflow or keras run in a process of their own (TF1's graph mode and Keras' backend are process-wide).
 
 Sections: ``examples/zoo/buggy`` and ``correct`` are the "core" section; any folder beside them with
 its own ``buggy/`` and ``correct/`` is a section of that name ("idioms": the coding styles people use).
@@ -23,7 +24,10 @@ ZOO = REPO / "examples" / "zoo"
 SHARED_DATA = REPO.parent / "shared" / "data"
 DEFAULT_MAX_STEPS = 20
 _NEEDS_FILE = {"mnist": "mnist/t10k-images-idx3-ubyte.gz", "cats64": "cats64/1.jpg"}
-_NEEDS_PACKAGE = {"lightning"}
+_NEEDS_PACKAGE = {"lightning", "tensorflow", "keras"}
+# frameworks whose global state (TF1 graph mode, the Keras backend) one process cannot reset: their
+# scripts run each in a process of their own, through `gandoctor run --json`
+OWN_PROCESS = {"tensorflow", "keras"}
 
 _EXPECT = re.compile(r"#\s*doctor:\s*expect(?P<warning>-warning)?\s+(?P<id>[a-z0-9-]+)")
 _MAX_STEPS = re.compile(r"^#\s*doctor:\s*max-steps\s+(\d+)", re.MULTILINE)
@@ -47,6 +51,10 @@ class ZooScript:
     @property
     def section(self) -> str:
         return "core" if self.path.parent.parent == ZOO else self.path.parent.parent.name
+
+    @property
+    def own_process(self) -> bool:
+        return bool(OWN_PROCESS.intersection(self.needs))
 
     def missing_data(self) -> str | None:
         """Why this script cannot run here (data or an optional package absent), or None."""

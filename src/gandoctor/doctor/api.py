@@ -19,6 +19,12 @@ import torch
 from torch import nn
 
 from gandoctor.doctor import roles as roles_module
+from gandoctor.doctor.adapters import install_lazy
+from gandoctor.doctor.adapters.pytorch import autograd, modules, optimizers
+from gandoctor.doctor.adapters.pytorch.compiled import CompiledModules
+from gandoctor.doctor.adapters.pytorch.named import NamedRoles
+from gandoctor.doctor.adapters.pytorch.probe_mode import ProbeMode
+from gandoctor.doctor.adapters.pytorch.stats import StepStatsCollector
 from gandoctor.doctor.checks import explains_map, priorities, run_checks
 from gandoctor.doctor.events import (
     DISCRIMINATOR,
@@ -29,13 +35,8 @@ from gandoctor.doctor.events import (
     RunEvents,
 )
 from gandoctor.doctor.findings import Finding, rank
-from gandoctor.doctor.hooks import autograd, modules, optimizers
-from gandoctor.doctor.hooks.compiled import CompiledModules
-from gandoctor.doctor.hooks.locations import doctor_frames, traceback_locations
-from gandoctor.doctor.hooks.named import NamedRoles
-from gandoctor.doctor.hooks.probe_mode import ProbeMode
-from gandoctor.doctor.hooks.recorder import Recorder, StopTraining
-from gandoctor.doctor.hooks.stats import StepStatsCollector
+from gandoctor.doctor.locations import doctor_frames, traceback_locations
+from gandoctor.doctor.recorder import Recorder, StopTraining
 from gandoctor.doctor.render import text_report, to_json
 
 
@@ -94,6 +95,7 @@ class Doctor:
         self._removers.append(optimizers.install(rec, self.grads, self.stats))
         self._removers.append(autograd.install(rec, self.grads))
         self._removers.append(self.stats.remove)
+        self._removers.append(install_lazy(rec))  # TensorFlow and Keras, once the script imports them
         existing = []
         if self.adopt_optimizers:
             with warnings.catch_warnings():  # isinstance() on some torch objects warns

@@ -1,7 +1,8 @@
 """The facts the doctor records while a script trains: plain dataclasses of numbers and strings.
 
-Hooks (``doctor/hooks``) write these; checks (``doctor/checks``) read them. An event never holds a
-tensor, so a check can be tested on events recorded once, and the run's tensors are freed as usual.
+Adapters (``doctor/adapters/<framework>``) write these; checks (``doctor/checks``) read them. An event
+never holds a tensor, so a check can be tested on events recorded once, and the run's tensors are freed
+as usual.
 
 Vocabulary used throughout:
 - ``step``: the number of optimizer steps taken so far, all optimizers together (0 before the first).

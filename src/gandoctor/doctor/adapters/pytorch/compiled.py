@@ -16,10 +16,10 @@ import torch
 from torch import nn
 from torch.utils._pytree import tree_flatten
 
+from gandoctor.doctor.adapters.pytorch.probe_mode import ProbeMode
 from gandoctor.doctor.events import SteppedAsideEvent
-from gandoctor.doctor.hooks.locations import user_location
-from gandoctor.doctor.hooks.probe_mode import ProbeMode
-from gandoctor.doctor.hooks.recorder import Recorder, Tag
+from gandoctor.doctor.locations import user_location
+from gandoctor.doctor.recorder import Recorder, Tag
 
 try:
     from torch._dynamo.eval_frame import OptimizedModule

@@ -17,6 +17,7 @@ import torch
 from torch.overrides import TorchFunctionMode
 from torch.utils._pytree import tree_flatten
 
+from gandoctor.doctor.adapters.pytorch.op_kinds import AFFINE_OPS, op_kind
 from gandoctor.doctor.events import (
     ActivationEvent,
     AffineChainEvent,
@@ -30,15 +31,14 @@ from gandoctor.doctor.events import (
     RequiresGradEvent,
     WeightConstraintEvent,
 )
-from gandoctor.doctor.hooks.locations import (
+from gandoctor.doctor.locations import (
     assigned_at,
     is_user_file,
     made_by_library,
     passes_through,
     user_location,
 )
-from gandoctor.doctor.hooks.op_kinds import AFFINE_OPS, op_kind
-from gandoctor.doctor.hooks.recorder import Part, Recorder, Tag, stats_of
+from gandoctor.doctor.recorder import Part, Recorder, Tag, stats_of
 
 NOISE = {"randn", "rand", "randn_like", "rand_like", "normal"}
 INIT_INPLACE = {"normal_", "uniform_", "fill_", "zero_", "copy_", "kaiming_uniform_", "kaiming_normal_",
@@ -67,7 +67,7 @@ CLAMP = {"clamp", "clamp_", "clip", "clip_"}
 # the ops a network's raw output can pass through and still be "a mean of raw scores" (a Wasserstein
 # loss): any other op (log, softplus, relu, pow, a loss function) ends the ``raw:<unit>`` mark
 RAW_KEEPERS = SHAPE | ADD | JOIN | NEGATE | {"mean", "sum", "sub_", "__isub__"}
-_OWN_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+_OWN_DIR = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))  # gandoctor/doctor
 _OVERRIDES = os.path.join("torch", "overrides.py")
 
 

@@ -21,8 +21,8 @@ from gandoctor.doctor.events import (
     InputGradientEvent,
     OutputGradEvent,
 )
-from gandoctor.doctor.hooks.locations import passes_through, user_location
-from gandoctor.doctor.hooks.recorder import Recorder, Tag
+from gandoctor.doctor.locations import passes_through, user_location
+from gandoctor.doctor.recorder import Recorder, Tag
 
 
 class GradTracker:

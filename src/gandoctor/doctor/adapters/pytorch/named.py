@@ -13,7 +13,7 @@ import sys
 from torch import nn
 
 from gandoctor.doctor.events import DISCRIMINATOR, GENERATOR
-from gandoctor.doctor.hooks.recorder import Recorder
+from gandoctor.doctor.recorder import Recorder
 
 
 class NamedRoles:

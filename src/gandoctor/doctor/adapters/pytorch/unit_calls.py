@@ -17,8 +17,8 @@ from torch import nn
 from torch.utils._pytree import tree_flatten
 
 from gandoctor.doctor.events import UnitCallEvent
-from gandoctor.doctor.hooks.locations import user_location
-from gandoctor.doctor.hooks.recorder import Recorder, Tag
+from gandoctor.doctor.locations import user_location
+from gandoctor.doctor.recorder import Recorder, Tag
 
 
 def _tensors(inputs: Any) -> list[torch.Tensor]:

@@ -13,11 +13,11 @@ from collections.abc import Callable
 import torch
 from torch.optim.optimizer import register_optimizer_step_post_hook, register_optimizer_step_pre_hook
 
+from gandoctor.doctor.adapters.pytorch.autograd import GradTracker
+from gandoctor.doctor.adapters.pytorch.stats import StepStatsCollector
 from gandoctor.doctor.events import Location, StepEvent
-from gandoctor.doctor.hooks.autograd import GradTracker
-from gandoctor.doctor.hooks.locations import name_in_frame, passes_through, user_location
-from gandoctor.doctor.hooks.recorder import Recorder, StopTraining
-from gandoctor.doctor.hooks.stats import StepStatsCollector
+from gandoctor.doctor.locations import name_in_frame, passes_through, user_location
+from gandoctor.doctor.recorder import Recorder, StopTraining
 
 
 def _param_checksum(params: list[torch.Tensor]) -> float:

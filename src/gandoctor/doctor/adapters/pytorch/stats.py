@@ -15,7 +15,7 @@ import torch
 from torch import nn
 
 from gandoctor.doctor.events import DISCRIMINATOR, GENERATOR, Roles, StepStats
-from gandoctor.doctor.hooks.recorder import Recorder
+from gandoctor.doctor.recorder import Recorder
 
 FLUSH_EVERY = 20
 SAMPLE_EVERY = 5

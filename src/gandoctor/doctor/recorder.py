@@ -25,9 +25,10 @@ from gandoctor.doctor.events import (
     OptimizerInfo,
     ParamInfo,
     RunEvents,
+    StepEvent,
     TensorStats,
 )
-from gandoctor.doctor.hooks.locations import assigned_name
+from gandoctor.doctor.locations import assigned_name
 
 # The probe watches each optimizer's first steps, however many steps of the others come first (the
 # original WGAN runs 100 critic steps before the first generator step), within a budget of steps and time.
@@ -404,6 +405,18 @@ class Recorder:
             if o.index not in counts and self.used_params.intersection(o.params):
                 counts[o.index] = 0
         return bool(counts) and min(counts.values()) >= PROBE_MIN_STEPS_PER_OPTIMIZER
+
+    def step_taken(self, event: StepEvent) -> None:
+        """Count one optimizer step (any framework's), end the probe when it has seen enough, and stop the
+        script at --max-steps. Adapters other than torch's call this after each step."""
+        self.step += 1
+        event.step = self.step
+        event.seq = self.next_seq()
+        self.run.steps_taken.append(event)
+        if self.probe and self.probe_should_end():
+            self.end_probe()
+        if self.max_steps and self.step >= self.max_steps:
+            raise StopTraining(f"stopped after {self.step} optimizer steps (--max-steps)")
 
     def end_probe(self) -> None:
         if not self.probe:

@@ -15,10 +15,10 @@ import torch
 from torch import nn
 from torch.nn.modules.module import register_module_forward_hook, register_module_forward_pre_hook
 
-from gandoctor.doctor.hooks import unit_calls
-from gandoctor.doctor.hooks.compiled import CompiledModules, is_compiled
-from gandoctor.doctor.hooks.locations import called_by_torch, passes_through, user_location
-from gandoctor.doctor.hooks.recorder import Recorder
+from gandoctor.doctor.adapters.pytorch import unit_calls
+from gandoctor.doctor.adapters.pytorch.compiled import CompiledModules, is_compiled
+from gandoctor.doctor.locations import called_by_torch, passes_through, user_location
+from gandoctor.doctor.recorder import Recorder
 
 
 def install(rec: Recorder, compiled: CompiledModules,

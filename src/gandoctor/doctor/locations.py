@@ -14,12 +14,12 @@ import torch
 
 from gandoctor.doctor.events import Location
 
-_DOCTOR_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))  # gandoctor/doctor
+_DOCTOR_DIR = os.path.dirname(os.path.abspath(__file__))  # gandoctor/doctor
 _ENGINE_FILES = ("api.py", "runner.py")  # they wrap the script; their frames are not the doctor failing
 _PASS_THROUGH: set[CodeType] = set()
 _SKIP_DIRS = (
     os.path.dirname(torch.__file__),
-    os.path.dirname(os.path.dirname(os.path.abspath(__file__))),  # gandoctor/doctor
+    _DOCTOR_DIR,
     os.path.dirname(os.__file__),  # the standard library (runpy, contextlib, ...)
 )
 _is_user_cache: dict[str, bool] = {}
