@@ -1,9 +1,9 @@
 """One adapter per framework, each turning its framework's calls into the events of ``doctor/events.py``.
 
 ``pytorch/`` is always attached (the project is built on torch). ``tf/`` (TensorFlow) and ``keras3/``
-(Keras 3) attach only once the script imports their framework, so a torch user never pays TensorFlow's import: ``install_lazy`` puts an
-import hook on ``sys.meta_path`` that runs the adapter's ``install`` right after the framework's package
-has executed (or at once, when it was imported before the doctor started).
+(Keras 3) attach only once the script imports their framework, so a torch user never pays TensorFlow's
+import: ``install_lazy`` puts an import hook on ``sys.meta_path`` that runs the adapter's ``install`` right
+after the framework's package has executed (or at once, when it was imported before the doctor started).
 """
 
 from __future__ import annotations
