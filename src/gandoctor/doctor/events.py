@@ -335,6 +335,9 @@ class BackwardEvent:
     params: list[int] = field(default_factory=list)
     zero_params: list[int] = field(default_factory=list)
     accumulated_onto: list[int] = field(default_factory=list)
+    # --- Keras / TF2 --- the params a ``tape.gradient(loss, variables)`` asked for (``params``: those
+    # that got a gradient, None for the others; zero gradients cannot be told at trace time)
+    targets: list[int] = field(default_factory=list)
 
 
 @dataclass
@@ -358,6 +361,25 @@ class StepEvent:
     changed: bool | None = None
     sources: list[int] = field(default_factory=list)
     stale_sources: list[int] = field(default_factory=list)
+    # --- Keras / TF2 --- (None / empty for torch's steps, which measure ``changed`` instead)
+    # (probe) the params whose values this step changed, compared one by one
+    changed_params: list[int] | None = None
+    # the params the step was meant to train: the trained model's weights (trainable or not, as built),
+    # or the variables passed to ``apply_gradients``
+    trained_params: list[int] = field(default_factory=list)
+
+
+@dataclass
+class NetworkCopyEvent:
+    """A network built a second time by the same code (the same creating lines, the same shapes) with
+    variables of its own: TF1's ``tf.Variable`` under ``variable_scope(reuse=True)``. ``location`` is the
+    call that built the copy, where its stack parts from the original's."""
+
+    seq: int
+    step: int
+    unit: str  # the copy
+    original: str
+    location: Location | None
 
 
 @dataclass
@@ -467,6 +489,7 @@ class RunEvents:
     exceptions: list[ExceptionEvent] = field(default_factory=list)
     doctor_errors: list[DoctorErrorEvent] = field(default_factory=list)
     stepped_aside: list[SteppedAsideEvent] = field(default_factory=list)
+    copies: list[NetworkCopyEvent] = field(default_factory=list)
     metrics: list[MetricEvent] = field(default_factory=list)
     roles: Roles = field(default_factory=Roles)
 

@@ -25,6 +25,9 @@ def infer(run: RunEvents, named: dict[int, str] | None = None) -> Roles:
             roles.units[u] = GENERATOR
         for u in discriminators:
             roles.units[u] = DISCRIMINATOR
+        for copy in run.copies:
+            if copy.original in roles.units:
+                roles.units[copy.unit] = roles.units[copy.original]
         how = "from the data flow"
 
     _optimizer_roles(run, roles)
@@ -61,16 +64,19 @@ def from_data_flow(run: RunEvents) -> tuple[set[str], set[str]]:
     A discriminator consumes another unit's output *and* data made by no unit (the real batch), and
     its own output feeds no other such unit. The generators are the units whose output it consumes.
     How the noise was made (torch, numpy, a refilled buffer) does not matter, nor whether there is
-    noise at all: an image-to-image generator consumes images.
+    noise at all: an image-to-image generator consumes images. A copy of a network (``run.copies``) counts
+    as that network.
     """
+    same = {c.unit: c.original for c in run.copies}  # a copy of a network plays its part
     fed_by: dict[str, set[str]] = {}
     outside: set[str] = set()
     for e in run.entries:
-        sources = set(e.origin) - {e.unit}
+        unit = same.get(e.unit, e.unit)
+        sources = {same.get(u, u) for u in e.origin} - {unit}
         if sources:
-            fed_by.setdefault(e.unit, set()).update(sources)
+            fed_by.setdefault(unit, set()).update(sources)
         elif not e.origin:
-            outside.add(e.unit)
+            outside.add(unit)
     candidates = {u for u, sources in fed_by.items() if u in outside}
     if not candidates and run.exceptions:
         # the run crashed before D saw real data (its first generator step, say): a unit consuming

@@ -33,10 +33,12 @@ TEXT = {
 def detect(run: RunEvents) -> list[Finding]:
     findings = []
     seen_units = set()
+    seen_lines = set()  # a network built twice by the same code (run.copies) has its chain at one line
     for chain in run.affine_chains:
-        if chain.unit in seen_units:
+        if chain.unit in seen_units or (chain.first and chain.first in seen_lines):
             continue
         seen_units.add(chain.unit)
+        seen_lines.add(chain.first)
         findings.append(
             Finding(ID, SEVERITY, chain.step, chain.first or chain.second,
                     {"first_op": chain.first_op, "second_op": chain.second_op, "unit": chain.unit,

@@ -1,0 +1,199 @@
+"""TensorFlow 1.x graph code (``tf.compat.v1``): the optimizers' ``compute_gradients``/``apply_gradients``
+and ``Session.run``.
+
+Building a train op tells the doctor an optimizer, its ``var_list`` and its loss, and which gradients are
+None (a variable the loss cannot reach). Running one is an optimizer step. At the first run of a train op
+the graph is read (``graph.GraphReader``); during the probe, the values the checks need are fetched along
+with the user's own fetches, and only tensors that the user's run computes anyway, so the run is unchanged.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+from tensorflow.python.client import session as tf_session
+from tensorflow.python.framework import ops as tf_ops
+from tensorflow.python.training import optimizer as v1_optimizer
+from tensorflow.python.util import nest
+
+from gandoctor.doctor.adapters.tf.graph import GraphModel, GraphReader, Minimized, ancestors
+from gandoctor.doctor.events import BackwardEvent, OptimizerInfo, StepEvent
+from gandoctor.doctor.locations import assigned_name, passes_through, user_location
+from gandoctor.doctor.recorder import Recorder
+
+
+class GraphSession:
+    def __init__(self, rec: Recorder) -> None:
+        self.rec = rec
+        self.reader = GraphReader(rec)
+        self.built: dict[int, Any] = {}  # id(optimizer) -> construction line
+        self.pending: dict[int, tuple[Any, list, Any]] = {}  # id(optimizer) -> (loss, grads, line)
+        self.train_ops: dict[str, Minimized] = {}  # train op name -> what it applies
+        self.models: dict[int, GraphModel] = {}  # id(graph) -> its reading
+        self.step_lines: dict[int, Any] = {}
+
+    # --- building --------------------------------------------------------------------------
+    def optimizer_built(self, opt: Any) -> None:
+        self.built[id(opt)] = user_location()
+
+    def gradients_built(self, opt: Any, loss: Any, grads: list) -> None:
+        self.pending[id(opt)] = (loss, list(grads), user_location())
+
+    def train_op_built(self, opt: Any, grads_and_vars: list, train_op: Any) -> None:
+        rec = self.rec
+        loss, _, line = self.pending.pop(id(opt), (None, grads_and_vars, user_location()))
+        index = len(rec.run.optimizers)
+        grads = [(g, v) for g, v in grads_and_vars]
+        keys = []
+        for _, var in grads:
+            key = self.reader.param(var, f"optimizer#{index}")
+            rec.run.params[key].optimizers.append(index)
+            keys.append(key)
+        lr = getattr(opt, "_lr", 0.0)
+        location = self.built.get(id(opt)) or line
+        rec.run.optimizers.append(OptimizerInfo(
+            index, type(opt).__name__, float(lr) if isinstance(lr, (int, float)) else 0.0, keys, location,
+            assigned_name(location)))
+        self.train_ops[train_op.name] = Minimized(index, loss, grads, line)
+
+    # --- running ---------------------------------------------------------------------------
+    def train_ops_in(self, session: Any, fetches: Any) -> list[tuple[Any, Minimized]]:
+        found = []
+        for item in nest.flatten(fetches):
+            if isinstance(item, str):
+                try:
+                    item = session.graph.as_graph_element(item)
+                except (KeyError, ValueError, TypeError):
+                    continue
+            op = item if isinstance(item, tf_ops.Operation) else getattr(item, "op", None)
+            if op is not None and op.name in self.train_ops:
+                found.append((op, self.train_ops[op.name]))
+        return found
+
+    def model(self, session: Any, original_run: Callable) -> GraphModel:
+        graph = session.graph
+        model = self.models.get(id(graph))
+        if model is None:
+            minimized = [m for m in self.train_ops.values()]
+            variables = graph.get_collection(tf_ops.GraphKeys.GLOBAL_VARIABLES)
+            model = self.models[id(graph)] = self.reader.read(graph, minimized, variables)
+            self._initial_values(session, original_run, variables)
+        return model
+
+    def _initial_values(self, session: Any, original_run: Callable, variables: list) -> None:
+        """The std of each parameter before the first step: a read of the variables alone (no op with
+        state or randomness runs)."""
+        held = [v for v in variables if v.op.name in self.reader.keys]
+        values = original_run(session, held)
+        for var, value in zip(held, values, strict=True):
+            value = np.asarray(value)
+            if value.size > 1:
+                self.rec.run.params[self.reader.keys[var.op.name]].init_std = float(value.std())
+
+    def extra_fetches(self, model: GraphModel, train: list[tuple[Any, Minimized]], fetched: set[str]
+                      ) -> tuple[list, list]:
+        """Tensors to read along with the user's run: the probes and each step's gradients, all of them
+        ancestors of what the user fetched (computed anyway)."""
+        probes = [p for p in model.probes if p.tensor.op.name in fetched]
+        for p in probes:  # each is read once
+            model.probes.remove(p)
+        grads = [g for _, m in train for g, _ in m.grads if g is not None]
+        return [p.tensor for p in probes] + grads, probes
+
+    def after_run(self, train: list[tuple[Any, Minimized]], probes: list, values: list) -> None:
+        rec = self.rec
+        for probe, value in zip(probes, values, strict=False):
+            rec.guard("tf probe", probe.taken, value)
+        grad_values = iter(values[len(probes):])
+        for _, m in train:
+            n_none = sum(1 for g, _ in m.grads if g is None)
+            if not values:  # after the probe: count the step, no device work
+                rec.step_taken(StepEvent(0, 0, m.index, len(m.grads), n_none, self.step_lines.get(m.index),
+                                         probe=False))
+                continue
+            keys, zero, sq = [], 0, 0.0
+            for g, var in m.grads:
+                if g is None:
+                    continue
+                norm = float(np.sqrt(np.sum(np.square(np.asarray(next(grad_values), dtype=np.float64)))))
+                sq += norm * norm
+                zero += norm == 0.0
+                if norm > 0.0:
+                    keys.append(self.reader.keys[var.op.name])
+            backward = len(rec.run.backwards)
+            rec.run.backwards.append(BackwardEvent(rec.next_seq(), rec.step, backward, m.location, True, None,
+                                                   flags=list(m.flags), params=keys))
+            line = self.step_lines[m.index] = user_location()
+            rec.step_taken(StepEvent(0, 0, m.index, len(m.grads), n_none, line, True, zero, sq**0.5,
+                                     None, [backward]))
+
+
+def install(rec: Recorder) -> Callable[[], None]:
+    state = GraphSession(rec)
+    Optimizer = v1_optimizer.Optimizer
+    original_init = Optimizer.__init__
+    original_compute = Optimizer.compute_gradients
+    original_apply = Optimizer.apply_gradients
+    original_run = tf_session.BaseSession.run
+
+    @passes_through
+    @functools.wraps(original_init)
+    def init(self: Any, *args: Any, **kwargs: Any) -> None:
+        original_init(self, *args, **kwargs)
+        rec.guard("tf optimizer init", state.optimizer_built, self)
+
+    @passes_through
+    @functools.wraps(original_compute)
+    def compute_gradients(self: Any, loss: Any, *args: Any, **kwargs: Any) -> Any:
+        result = original_compute(self, loss, *args, **kwargs)
+        rec.guard("tf compute_gradients", state.gradients_built, self, loss, result)
+        return result
+
+    @passes_through
+    @functools.wraps(original_apply)
+    def apply_gradients(self: Any, grads_and_vars: Any, *args: Any, **kwargs: Any) -> Any:
+        grads_and_vars = list(grads_and_vars)  # a zip() would be used up by the doctor otherwise
+        train_op = original_apply(self, grads_and_vars, *args, **kwargs)
+        rec.guard("tf apply_gradients", state.train_op_built, self, grads_and_vars, train_op)
+        return train_op
+
+    @passes_through
+    @functools.wraps(original_run)
+    def run(self: Any, fetches: Any, *args: Any, **kwargs: Any) -> Any:
+        train = rec.guard("tf session run", state.train_ops_in, self, fetches) if state.train_ops else None
+        if not train:
+            return original_run(self, fetches, *args, **kwargs)
+        extra: list = []
+        probes: list = []
+        if rec.probe:
+            planned = rec.guard("tf probe plan", _plan, state, self, fetches, train)
+            if planned is not None:
+                extra, probes = planned
+        if extra:
+            result, values = original_run(self, (fetches, extra), *args, **kwargs)
+        else:
+            result, values = original_run(self, fetches, *args, **kwargs), []
+        rec.guard("tf step", state.after_run, train, probes, values)  # raises StopTraining at --max-steps
+        return result
+
+    def _plan(state: GraphSession, session: Any, fetches: Any, train: list) -> tuple[list, list]:
+        model = state.model(session, original_run)
+        targets = [t if isinstance(t, tf_ops.Operation) else t.op for t in nest.flatten(fetches)
+                   if isinstance(t, tf_ops.Operation) or hasattr(t, "op")]
+        return state.extra_fetches(model, train, ancestors(targets))
+
+    Optimizer.__init__ = init
+    Optimizer.compute_gradients = compute_gradients
+    Optimizer.apply_gradients = apply_gradients
+    tf_session.BaseSession.run = run
+
+    def remove() -> None:
+        Optimizer.__init__ = original_init
+        Optimizer.compute_gradients = original_compute
+        Optimizer.apply_gradients = original_apply
+        tf_session.BaseSession.run = original_run
+
+    return remove
