@@ -34,12 +34,26 @@ def is_user_file(filename: str) -> bool:
     return cached
 
 
+# Code a framework generated from the user's (TensorFlow's autograph runs a converted copy of a
+# ``tf.function`` from a temporary file): an adapter registers a map from (file, line) of the generated
+# code back to the user's line, or None when it is not such code.
+LINE_MAPS: list[Callable[[str, int], Location | None]] = []
+
+
+def _location(filename: str, line: int) -> Location:
+    for line_map in LINE_MAPS:
+        mapped = line_map(filename, line)
+        if mapped is not None:
+            return mapped
+    return Location(filename, line)
+
+
 def user_location(frame: FrameType | None = None) -> Location | None:
     """The innermost stack frame in user code, starting from ``frame`` (default: the caller)."""
     f = frame or sys._getframe(1)
     while f is not None:
         if is_user_file(f.f_code.co_filename):
-            return Location(f.f_code.co_filename, f.f_lineno)
+            return _location(f.f_code.co_filename, f.f_lineno)
         f = f.f_back
     return None
 
@@ -68,7 +82,7 @@ def traceback_locations(tb: TracebackType | None) -> list[Location]:
     while tb is not None:
         name = tb.tb_frame.f_code.co_filename
         if is_user_file(name):
-            found.append(Location(name, tb.tb_lineno))
+            found.append(_location(name, tb.tb_lineno))
         tb = tb.tb_next
     return found
 

@@ -1,4 +1,10 @@
-"""How the doctor attaches to Keras 3 (loaded only once the script imports keras)."""
+"""How the doctor attaches to Keras 3 (loaded only once the script imports keras).
+
+``models.py``: models as units, their data flow, ``trainable`` switches; ``optimizers.py``: optimizers and
+every train step (``train_on_batch``, ``fit``, ``apply_gradients``); ``tape.py`` (TensorFlow backend):
+``tf.function`` executions, ``GradientTape.gradient`` and ``tf.stop_gradient``, and autograph's lines
+mapped back to the script's. Works with the TensorFlow and torch backends; others are left alone.
+"""
 
 from __future__ import annotations
 
@@ -8,4 +14,23 @@ from gandoctor.doctor.recorder import Recorder
 
 
 def install(rec: Recorder) -> Callable[[], None]:
-    return lambda: None
+    import keras
+
+    from gandoctor.doctor.adapters.keras3 import models, optimizers
+    from gandoctor.doctor.adapters.keras3.state import KerasState
+
+    backend = keras.backend.backend()
+    if backend not in ("tensorflow", "torch"):
+        return lambda: None
+    state = KerasState(rec, backend)
+    removers = [models.install(state), optimizers.install(state)]
+    if backend == "tensorflow":
+        from gandoctor.doctor.adapters.keras3 import tape
+
+        removers.append(tape.install(state))
+
+    def remove() -> None:
+        for undo in reversed(removers):
+            rec.guard("detach keras", undo)
+
+    return remove

@@ -1,0 +1,337 @@
+"""Keras models as units, and the data flow between them (for roles).
+
+Two sources of data flow, neither reading a name:
+- the structure of a model built from other models: ``combined = Model(z, D(G(z)))`` or
+  ``Sequential([G, D])`` says that D consumes G's output and G the combined model's input;
+- the values a script passes: a numpy batch given to ``D.train_on_batch`` comes from outside every
+  network unless it is an array a model's ``predict`` returned (then it is that model's output), and an
+  eager or traced call ``D(G(z))`` hands D a tensor G made.
+
+Each ``trainable = ...`` the script sets on a layer is a ``RequiresGradEvent`` at the user's line.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from gandoctor.doctor.adapters.keras3.state import KerasState, model_variables
+from gandoctor.doctor.events import AFFINE, OTHER, SIGMOID, TANH, EntryEvent, RequiresGradEvent, TensorStats
+from gandoctor.doctor.locations import assigned_at, passes_through, user_location
+
+_KINDS = {"tanh": TANH, "sigmoid": SIGMOID}
+
+
+@dataclass(frozen=True)
+class Made:
+    """Where a value came from: the units that computed it, whether a gradient can still flow back to
+    them, and the kind of op that made it (TANH for a tanh generator's output)."""
+
+    units: frozenset[str]
+    grad_path: bool = True
+    producer: str = ""
+
+
+# --- structure ----------------------------------------------------------------------------------
+def holds_params(state: KerasState, model: Any) -> bool:
+    unit = state.unit(model)
+    return bool(unit and state.rec.run.units.get(unit))
+
+
+def first_units(state: KerasState, model: Any) -> list[str]:
+    """The units that consume ``model``'s input: itself when it holds params, else its first inner ones."""
+    if holds_params(state, model):
+        return [state.unit(model)]  # type: ignore[list-item]
+    edges = structure_edges(state, model)
+    return sorted({consumer for consumer, source, _ in edges if source is None})
+
+
+def last_unit(state: KerasState, model: Any) -> str | None:
+    """The unit whose output is ``model``'s output."""
+    if holds_params(state, model):
+        return state.unit(model)
+    inner = _graph_models(model)
+    for m in reversed(inner):
+        found = last_unit(state, m)
+        if found:
+            return found
+    return None
+
+
+def output_kind(model: Any) -> str:
+    """The op kind of the model's last layer (TANH for a generator ending in tanh)."""
+    try:
+        layers = [layer for layer in model._flatten_layers(include_self=False, recursive=True)
+                  if not layer._layers]
+    except Exception:
+        return ""
+    for layer in reversed(layers):
+        activation = getattr(layer, "activation", None)
+        name = getattr(activation, "__name__", "") if activation is not None else ""
+        if name in _KINDS:
+            return _KINDS[name]
+        if layer.weights:
+            return AFFINE if name in ("linear", "") else OTHER
+        if activation is not None:
+            return OTHER
+    return ""
+
+
+def _graph(model: Any) -> Any:
+    """The Functional graph of a model (a Sequential's inner one), or None."""
+    if hasattr(model, "_nodes_by_depth"):
+        return model
+    inner = getattr(model, "_functional", None)
+    return inner if inner is not None and hasattr(inner, "_nodes_by_depth") else None
+
+
+def _graph_models(model: Any) -> list[Any]:
+    """The models called directly in ``model``'s graph, in call order."""
+    import keras
+
+    graph = _graph(model)
+    if graph is None:
+        return []
+    found = []
+    for depth in sorted(graph._nodes_by_depth, reverse=True):  # inputs have the largest depth
+        for node in graph._nodes_by_depth[depth]:
+            if isinstance(node.operation, keras.Model) and node.operation not in found:
+                found.append(node.operation)
+    return found
+
+
+def structure_edges(state: KerasState, model: Any) -> list[tuple[str, str | None, str]]:
+    """(consumer unit, source unit or None for the model's input, the source's output kind) for each model
+    called inside ``model``'s graph."""
+    import keras
+
+    graph = _graph(model)
+    if graph is None:
+        return []
+    edges = []
+    for nodes in graph._nodes_by_depth.values():
+        for node in nodes:
+            op = node.operation
+            if not isinstance(op, keras.Model):
+                continue
+            consumers = first_units(state, op)
+            for source in _sources(state, node, set()):
+                kind = output_kind(source) if source is not None else ""
+                unit = last_unit(state, source) if source is not None else None
+                for consumer in consumers:
+                    if consumer != unit:
+                        edges.append((consumer, unit, kind))
+    return edges
+
+
+def _sources(state: KerasState, node: Any, seen: set[int]) -> list[Any]:
+    """The models (or None: the graph's input) whose outputs reach ``node``, through plain layers."""
+    import keras
+
+    found: list[Any] = []
+    parents = node.parent_nodes
+    if not parents:
+        return [None]
+    for parent in parents:
+        if id(parent) in seen:
+            continue
+        seen.add(id(parent))
+        op = parent.operation
+        if isinstance(op, keras.Model):
+            found.append(op)
+        elif isinstance(op, keras.layers.InputLayer) or parent.is_input:
+            found.append(None)
+        else:
+            found.extend(_sources(state, parent, seen))
+    return found
+
+
+# --- entries --------------------------------------------------------------------------------------
+def stats_of(x: Any) -> TensorStats:
+    try:
+        a = np.asarray(x)
+        if a.dtype.kind not in "fiub" or a.size == 0:
+            return TensorStats(tuple(a.shape), 0.0, 0.0, 0.0, 0.0)
+        a = a.astype(np.float64, copy=False)
+        return TensorStats(tuple(a.shape), float(a.min()), float(a.max()), float(a.mean()), float(a.std()))
+    except Exception:
+        return TensorStats((), 0.0, 0.0, 0.0, 0.0)
+
+
+def record_batch_entries(state: KerasState, model: Any, x: Any, location: Any) -> None:
+    """(probe) ``model`` is trained on batch ``x``: its first units consume ``x``, its inner models the
+    outputs of one another."""
+    rec = state.rec
+    made = state.unit_outputs.get(x) if x is not None else None
+    stats = stats_of(x) if x is not None and not _symbolic(x) else TensorStats((), 0.0, 0.0, 0.0, 0.0)
+    data_loc = assigned_at(x) if x is not None else None
+    for unit in first_units(state, model):
+        origin = sorted(made.units) if made else []
+        rec.run.entries.append(EntryEvent(
+            rec.next_seq(), rec.step, unit, origin, False, stats, location, data_loc,
+            producer=made.producer if made else "", batch_location=data_loc,
+            grad_path=made.grad_path if made else True))
+    record_structure(state, model, location)
+
+
+def record_structure(state: KerasState, model: Any, location: Any) -> None:
+    """(probe) The models inside ``model`` that consume one another's outputs (``D(G(z))``)."""
+    rec = state.rec
+    for consumer, source, kind in structure_edges(state, model):
+        if source is None:
+            continue
+        rec.run.entries.append(EntryEvent(
+            rec.next_seq(), rec.step, consumer, [source], False, TensorStats((), 0.0, 0.0, 0.0, 0.0),
+            location, None, producer=kind))
+
+
+def record_call(state: KerasState, model: Any, args: tuple, output: Any) -> None:
+    """(probe) The script called ``model`` on tensors (eagerly, or while a ``tf.function`` traces):
+    it consumed its tensor arguments; its output is its unit's."""
+    import keras
+
+    state.register_model(model)
+    rec = state.rec
+    location = user_location()
+    consumers = first_units(state, model)
+    for x in _flat(args):
+        if isinstance(x, keras.KerasTensor):
+            return  # building a functional model: the structure says it
+        if not hasattr(x, "shape"):
+            continue
+        made = state.unit_outputs.get(x)
+        stats = TensorStats((), 0.0, 0.0, 0.0, 0.0) if _symbolic(x) else stats_of(x)
+        for unit in consumers:
+            rec.run.entries.append(EntryEvent(
+                rec.next_seq(), rec.step, unit, sorted(made.units) if made else [], False, stats, location,
+                None if made else assigned_at(x), producer=made.producer if made else "",
+                grad_path=made.grad_path if made else True))
+        for consumer, source, kind in structure_edges(state, model):
+            if source is not None:
+                rec.run.entries.append(EntryEvent(
+                    rec.next_seq(), rec.step, consumer, [source], False, TensorStats((), 0.0, 0.0, 0.0, 0.0),
+                    location, None, producer=kind))
+    mark_output(state, model, output)
+
+
+def mark_output(state: KerasState, model: Any, output: Any) -> None:
+    unit = last_unit(state, model)
+    if unit is None:
+        return
+    made = Made(frozenset([unit]), True, output_kind(model))
+    for out in _flat(output):
+        state.unit_outputs.put(out, made)
+
+
+def _flat(value: Any) -> list[Any]:
+    if isinstance(value, (list, tuple)):
+        return [y for v in value for y in _flat(v)]
+    if isinstance(value, dict):
+        return [y for v in value.values() for y in _flat(v)]
+    return [value]
+
+
+def _symbolic(x: Any) -> bool:
+    """A tensor without values (traced in a ``tf.function``, or a KerasTensor)."""
+    if isinstance(x, np.ndarray):
+        return False
+    try:
+        import tensorflow as tf
+
+        return isinstance(x, tf.Tensor) and not hasattr(x, "numpy")
+    except ImportError:
+        return False
+
+
+# --- hooks ----------------------------------------------------------------------------------------
+def install(state: KerasState) -> Callable[[], None]:
+    import keras
+    from keras.src.layers.layer import Layer
+
+    rec = state.rec
+    undo: list[Callable[[], None]] = []
+
+    # trainable = ...: where the script froze or unfroze a network
+    prop = Layer.__dict__["trainable"]
+    depth = [0]
+
+    def set_trainable(layer: Any, value: Any) -> None:
+        depth[0] += 1
+        try:
+            prop.fset(layer, value)
+        finally:
+            depth[0] -= 1
+        if depth[0] == 0:
+            rec.guard("keras trainable", _trainable_event, layer, value)
+
+    def _trainable_event(layer: Any, value: Any) -> None:
+        if isinstance(layer, keras.Model):
+            state.register_model(layer)
+        keys = [state.key(v) for v in model_variables(layer)]
+        if keys:
+            rec.run.requires_grad.append(RequiresGradEvent(rec.next_seq(), rec.step, keys, bool(value),
+                                                           user_location()))
+
+    Layer.trainable = property(prop.fget, set_trainable, prop.fdel, prop.__doc__)
+    undo.append(lambda: setattr(Layer, "trainable", prop))
+
+    # predict(): its output (a numpy array) is the model's
+    original_predict = keras.Model.predict
+
+    @passes_through
+    @functools.wraps(original_predict)
+    def predict(self: Any, *args: Any, **kwargs: Any) -> Any:
+        state.quiet += 1
+        try:
+            out = original_predict(self, *args, **kwargs)
+        finally:
+            state.quiet -= 1
+        if rec.probe:
+            rec.guard("keras predict", _predicted, self, out)
+        return out
+
+    def _predicted(model: Any, out: Any) -> None:
+        state.register_model(model)
+        rec.used_params.update(state.model_keys(model))
+        mark_output(state, model, out)
+
+    keras.Model.predict = predict  # type: ignore[method-assign]
+    undo.append(lambda: setattr(keras.Model, "predict", original_predict))
+
+    # model(x): eager or traced calls by the script (the TF2 GradientTape style)
+    had_call = "__call__" in keras.Model.__dict__
+    original_call = keras.Model.__call__
+    calling = [0]
+
+    @passes_through
+    @functools.wraps(original_call)
+    def call(self: Any, *args: Any, **kwargs: Any) -> Any:
+        if not rec.probe or state.quiet or calling[0]:
+            return original_call(self, *args, **kwargs)
+        calling[0] += 1
+        try:
+            out = original_call(self, *args, **kwargs)
+        finally:
+            calling[0] -= 1
+        rec.guard("keras call", record_call, state, self, args, out)
+        return out
+
+    keras.Model.__call__ = call  # type: ignore[method-assign]
+
+    def restore_call() -> None:
+        if had_call:
+            keras.Model.__call__ = original_call  # type: ignore[method-assign]
+        else:
+            del keras.Model.__call__
+
+    undo.append(restore_call)
+
+    def remove() -> None:
+        for u in reversed(undo):
+            u()
+
+    return remove

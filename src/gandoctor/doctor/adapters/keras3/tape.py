@@ -1,0 +1,157 @@
+"""TF2 eager training (TensorFlow backend): ``tf.function`` executions, ``GradientTape.gradient``,
+``tf.stop_gradient``, and autograph's generated lines mapped back to the script's.
+
+Inside a ``tf.function`` the Python code (the optimizer's ``apply_gradients``, the tape, the model calls)
+runs only while TensorFlow traces it. So each execution of a script's ``tf.function`` replays the
+optimizer applications its last trace recorded (a retrace records them anew): one StepEvent each, per
+execution, without touching the graph. ``changed_params`` is measured from the second execution on
+(the first one traces, before which the doctor does not know which variables it will train).
+
+The doctor adds nothing to the traced graph and reads values only between executions: the run is the
+same with and without it.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from typing import Any
+
+from gandoctor.doctor import locations
+from gandoctor.doctor.adapters.keras3.models import Made
+from gandoctor.doctor.adapters.keras3.optimizers import emit_steps
+from gandoctor.doctor.adapters.keras3.state import Applied, KerasState
+from gandoctor.doctor.events import BackwardEvent, CutEvent, Location
+from gandoctor.doctor.locations import passes_through, user_location
+from gandoctor.doctor.recorder import ById
+
+
+def install(state: KerasState) -> Callable[[], None]:
+    import keras
+    import tensorflow as tf
+    from tensorflow.python.autograph.pyct import loader
+    from tensorflow.python.eager.polymorphic_function.polymorphic_function import Function
+
+    rec = state.rec
+    undo: list[Callable[[], None]] = []
+
+    # autograph: generated file -> its source map, to point at the script's own lines
+    source_maps: dict[str, dict] = {}
+    original_load_ast = loader.load_ast
+
+    @functools.wraps(original_load_ast)
+    def load_ast(*args: Any, **kwargs: Any) -> Any:
+        out = original_load_ast(*args, **kwargs)
+        if isinstance(out, tuple) and len(out) == 3 and isinstance(out[2], dict):
+            source_maps[out[1]] = out[2]
+        return out
+
+    def line_map(filename: str, line: int) -> Location | None:
+        source_map = source_maps.get(filename)
+        if source_map is None:
+            return None
+        for key, origin in source_map.items():
+            if key.lineno == line:
+                return Location(origin.loc.filename, origin.loc.lineno)
+        return None
+
+    loader.load_ast = load_ast
+    locations.LINE_MAPS.append(line_map)
+    undo.append(lambda: setattr(loader, "load_ast", original_load_ast))
+    undo.append(lambda: locations.LINE_MAPS.remove(line_map))
+
+    # tf.function: one step per optimizer application of its trace, at every execution
+    original_call = Function.__call__
+    records = ById()  # tf.function -> the applications its last trace recorded
+    running = [0]
+
+    @passes_through
+    @functools.wraps(original_call)
+    def call(self: Any, *args: Any, **kwargs: Any) -> Any:
+        if running[0] or state.train_call is not None or not tf.executing_eagerly():
+            return original_call(self, *args, **kwargs)
+        record: list[Applied] | None = records.get(self)
+        before = rec.guard("tf.function", _snapshot, record) if rec.probe and record else None
+        count = self.experimental_get_tracing_count()
+        frame: list[Applied] = []
+        state.trace_frames.append(frame)
+        running[0] += 1
+        try:
+            out = original_call(self, *args, **kwargs)
+        finally:
+            running[0] -= 1
+            state.trace_frames.pop()
+        if self.experimental_get_tracing_count() != count:
+            records.put(self, frame)
+            record, before = frame, None
+        if record:
+            emit_steps(state, record, before, user_location())
+        return out
+
+    def _snapshot(record: list[Applied]) -> dict:
+        return state.snapshot(sorted({k for a in record for k in a.keys}))
+
+    Function.__call__ = call  # type: ignore[method-assign]
+    undo.append(lambda: setattr(Function, "__call__", original_call))
+
+    # tape.gradient(loss, variables): which variables got a gradient (None: no path from the loss)
+    original_gradient = tf.GradientTape.gradient
+
+    @passes_through
+    @functools.wraps(original_gradient)
+    def gradient(self: Any, target: Any, sources: Any, *args: Any, **kwargs: Any) -> Any:
+        out = original_gradient(self, target, sources, *args, **kwargs)
+        if rec.probe and state.train_call is None and not state.quiet:
+            rec.guard("tape.gradient", _backward, target, sources, out)
+        return out
+
+    def _backward(target: Any, sources: Any, grads: Any) -> None:
+        flat_sources = tf.nest.flatten(sources)
+        flat_grads = tf.nest.flatten(grads, expand_composites=False) if grads is not None else []
+        if len(flat_grads) != len(flat_sources):
+            return
+        targets, got = [], []
+        for v, g in zip(flat_sources, flat_grads, strict=True):
+            if not isinstance(v, keras.Variable):
+                continue
+            key = state.key(v)
+            targets.append(key)
+            if g is not None:
+                got.append(key)
+        if not targets:
+            return
+        loss = None
+        if tf.executing_eagerly() and hasattr(target, "numpy") and getattr(target, "shape", None) == ():
+            loss = float(target.numpy())
+        rec.run.backwards.append(BackwardEvent(rec.next_seq(), rec.step, len(rec.run.backwards),
+                                               user_location(), True, loss, params=got, targets=targets))
+
+    tf.GradientTape.gradient = gradient  # type: ignore[method-assign]
+    undo.append(lambda: setattr(tf.GradientTape, "gradient", original_gradient))
+
+    # tf.stop_gradient on a network's output: a cut of the gradient path
+    original_stop = tf.stop_gradient
+
+    @passes_through
+    @functools.wraps(original_stop)
+    def stop_gradient(x: Any, *args: Any, **kwargs: Any) -> Any:
+        out = original_stop(x, *args, **kwargs)
+        if rec.probe:
+            rec.guard("tf.stop_gradient", _cut, x, out)
+        return out
+
+    def _cut(x: Any, out: Any) -> None:
+        made = state.unit_outputs.get(x)
+        if made is None or not made.units:
+            return
+        rec.run.cuts.append(CutEvent(rec.next_seq(), rec.step, "detach", sorted(made.units), user_location()))
+        state.unit_outputs.put(out, Made(made.units, False, made.producer))
+
+    tf.stop_gradient = stop_gradient
+    undo.append(lambda: setattr(tf, "stop_gradient", original_stop))
+
+    def remove() -> None:
+        for u in reversed(undo):
+            u()
+
+    return remove
