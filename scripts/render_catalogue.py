@@ -110,6 +110,7 @@ def render() -> str:
         if check.explains:
             lines.append(f"Explains: {', '.join(f'`{i}`' for i in sorted(check.explains))}.")
         lines += ["", f"- Says: {en.summary}", f"- Why it matters: {en.explanation}", f"- Fix: {en.fix}"]
+        lines += [f"- Fix in {framework}: {fix}" for framework, fix in sorted(en.fix_for.items())]
         if zh:
             lines += [f"- 中文: {zh.summary}", f"- 修复: {zh.fix}"]
         scripts = zoo.get(check.id, [])

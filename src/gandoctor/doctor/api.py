@@ -188,6 +188,8 @@ class Doctor:
         for err in run.doctor_errors:
             found.append(Finding("doctor-internal-error", "warning", run.steps, None,
                                  {"where": err.where, "message": err.message, "traceback": err.traceback}))
+        for f in found:
+            f.framework = run.framework
         return rank(found, explains_map(), priorities())
 
     def record_metric(self, step: int, values: dict[str, float]) -> None:

@@ -462,6 +462,7 @@ class RunEvents:
     """Everything recorded in one run. Checks receive this and nothing else."""
 
     script: str = ""
+    framework: str = "torch"  # "tensorflow" or "keras" once their adapter sees the script train
     steps: int = 0
     finished: bool = False  # the script ran to its end or was stopped at --max-steps
     exit_code: int | None = None  # the script's own sys.exit code, when it called sys.exit

@@ -26,10 +26,11 @@ class Finding:
     location: Location | None
     evidence: dict[str, Any] = field(default_factory=dict)  # numbers (and short strings) that show it
     explained_by: str | None = None  # set by the ranker when another finding is its root cause
+    framework: str = "torch"  # the run's framework (RunEvents.framework): picks the fix's API
 
     def text(self, lang: str = "en") -> Text:
         """The finding's words in ``lang``, with the evidence filled in."""
-        return _filled(text_for(self.id, lang), self.evidence)
+        return _filled(text_for(self.id, lang), self.evidence, self.framework)
 
     def to_json(self, lang: str = "en") -> dict[str, Any]:
         """The finding as findings.json holds it: its words in ``lang`` at the top level, and in every
@@ -50,16 +51,17 @@ class Finding:
             data["explained_by"] = self.explained_by
         table = table_for(self.id)
         if table:
-            data["words"] = {code: asdict(_filled(text, self.evidence)) for code, text in table.items()}
+            data["words"] = {code: asdict(_filled(text, self.evidence, self.framework))
+                             for code, text in table.items()}
         return data
 
 
-def _filled(text: Text, evidence: dict[str, Any]) -> Text:
+def _filled(text: Text, evidence: dict[str, Any], framework: str = "torch") -> Text:
     values = _FormatDict(evidence)
     return Text(
         summary=text.summary.format_map(values),
         explanation=text.explanation.format_map(values),
-        fix=text.fix.format_map(values),
+        fix=text.fix_for.get(framework, text.fix).format_map(values),
     )
 
 

@@ -8,16 +8,19 @@ load lazily, on the first look-up of an id not registered yet.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 
 @dataclass
 class Text:
-    """The words of one finding id in one language. ``summary`` and ``fix`` may use ``{evidence}`` keys."""
+    """The words of one finding id in one language. ``summary`` and ``fix`` may use ``{evidence}`` keys.
+    ``fix_for`` holds the fix as written for another framework than torch (``"tensorflow"``, ``"keras"``),
+    so that the fix a user pastes is in the API their script uses."""
 
     summary: str
     explanation: str
     fix: str
+    fix_for: dict[str, str] = field(default_factory=dict)
 
 
 Table = Mapping[str, Text]  # language code -> words

@@ -19,6 +19,9 @@ TEXT = {
         "never updated, or each network's step also moves the other one against its own goal.",
         fix="Build one optimizer per network: opt_g = Adam(G.parameters(), ...) and "
         "opt_d = Adam(D.parameters(), ...).",
+        fix_for={
+            "tensorflow": "Give each optimizer its own network's variables: "
+            "minimize(G_loss, var_list=<G's variables>) and minimize(D_loss, var_list=<D's variables>)."},
     ),
     "zh": Text(
         summary="优化器 #{optimizer}（{kind}）持有 {holds}；{problem}",
@@ -26,6 +29,9 @@ TEXT = {
         "要么每次更新都会把另一个网络往反方向推。",
         fix="为每个网络单独建立优化器：opt_g = Adam(G.parameters(), ...)，"
         "opt_d = Adam(D.parameters(), ...)。",
+        fix_for={
+            "tensorflow": "让每个优化器只更新自己网络的变量：minimize(G_loss, var_list=<G 的变量>)，"
+            "minimize(D_loss, var_list=<D 的变量>)。"},
     ),
 }
 

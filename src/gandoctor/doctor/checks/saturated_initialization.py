@@ -23,6 +23,9 @@ TEXT = {
         "The usual cause is initialising weights from N(0, 1).",
         fix="Initialise weights with a small std, e.g. nn.init.normal_(w, 0.0, 0.02) as in DCGAN, or keep "
         "PyTorch's default initialisation.",
+        fix_for={
+            "tensorflow": "Initialise weights with a small std: tf.random_normal(shape, stddev=0.02), or "
+            "tf.glorot_uniform_initializer() (Keras layers' default)."},
     ),
     "zh": Text(
         summary="第一步时 {op} 的输入有 {saturated_pct}% 处于饱和区（平均 |x| = {mean_abs_input}）；"
@@ -30,6 +33,9 @@ TEXT = {
         explanation="饱和单元的梯度接近零，它之前的层几乎学不到东西。常见原因是用 N(0, 1) 初始化权重。",
         fix="用较小的标准差初始化权重，例如 DCGAN 中的 nn.init.normal_(w, 0.0, 0.02)，"
         "或保留 PyTorch 的默认初始化。",
+        fix_for={
+            "tensorflow": "用较小的标准差初始化权重：tf.random_normal(shape, stddev=0.02)，"
+            "或 tf.glorot_uniform_initializer()（Keras 层的默认初始化）。"},
     ),
 }
 

@@ -17,6 +17,9 @@ TEXT = {
         "time into [0.5, 0.73]: the loss barely moves and gradients are tiny.",
         fix="Remove the final Sigmoid from the discriminator and keep BCEWithLogitsLoss, or keep the "
         "Sigmoid and use BCELoss.",
+        fix_for={
+            "tensorflow": "Return the logits (before tf.nn.sigmoid) from the discriminator and keep "
+            "sigmoid_cross_entropy_with_logits; keep the sigmoid for sampling or display only."},
     ),
     "zh": Text(
         summary="sigmoid 的输出（范围 [{input_min}, {input_max}]）被送入带 logits 的损失，"
@@ -24,6 +27,9 @@ TEXT = {
         explanation="BCEWithLogitsLoss 需要未经激活的分数。输入概率后它会再次压缩到 [0.5, 0.73]，"
         "损失几乎不变，梯度极小。",
         fix="去掉判别器最后的 Sigmoid 并保留 BCEWithLogitsLoss；或者保留 Sigmoid 改用 BCELoss。",
+        fix_for={
+            "tensorflow": "让判别器返回 sigmoid 之前的 logits，并保留 sigmoid_cross_entropy_with_logits；"
+            "sigmoid 只用于采样或显示。"},
     ),
 }
 

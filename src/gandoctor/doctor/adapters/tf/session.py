@@ -44,6 +44,7 @@ class GraphSession:
 
     def train_op_built(self, opt: Any, grads_and_vars: list, train_op: Any) -> None:
         rec = self.rec
+        rec.run.framework = "tensorflow"
         loss, _, line = self.pending.pop(id(opt), (None, grads_and_vars, user_location()))
         index = len(rec.run.optimizers)
         grads = [(g, v) for g, v in grads_and_vars]
