@@ -149,7 +149,8 @@ class LossCallEvent:
 class CutEvent:
     """(probe) The gradient path was cut on a tensor computed from parameters.
 
-    ``kind``: "detach", "data", "item", "numpy", "tolist", "no_grad" (a parametrised op ran under no_grad).
+    ``kind``: "detach", "data", "item", "numpy", "tolist", "no_grad" (a parametrised op ran under no_grad),
+    "stop_gradient" (TensorFlow's ``tf.stop_gradient``).
     """
 
     seq: int

@@ -30,21 +30,32 @@ TEXT = {
         explanation="The generator only learns through the discriminator's judgement of its output. When "
         "that path is cut (detach, no_grad, .item()/numpy), optimizer.step() changes nothing, D wins, and "
         "it looks as if D were too strong.",
-        fix="Keep the gradient path in the generator step: use D(fake) (not fake.detach()) in the "
+        fix="Keep the gradient path in the generator step: use D(fake) (not fake.detach() or "
+        "tf.stop_gradient(fake)) in the "
         "generator's loss, do not run G under torch.no_grad() there, and build the loss from tensors, "
         "not from .item() or numpy. Detach only in the discriminator's step.",
+        fix_for={
+            "keras": "Keep the gradient path in the generator's step: score the generated images with D "
+            "without tf.stop_gradient (and not from a .numpy() copy or generator.predict()) inside the "
+            "generator's GradientTape; stop the gradient only in the discriminator's loss, if at all."},
     ),
     "zh": Text(
         summary="生成器得不到经过判别器的梯度（{detail_zh}）；原因：{cause}",
         explanation="生成器只能通过判别器对其输出的评判来学习。这条路径一旦被切断（detach、no_grad、"
         ".item()/numpy），optimizer.step() 就不会改变任何东西，判别器轻易获胜，看起来像是判别器太强。",
-        fix="在生成器的更新中保留梯度路径：生成器损失中使用 D(fake)（而不是 fake.detach()），不要在 "
+        fix="在生成器的更新中保留梯度路径：生成器损失中使用 D(fake)（而不是 fake.detach() 或 "
+        "tf.stop_gradient(fake)），不要在 "
         "torch.no_grad() 下运行 G，也不要用 .item() 或 numpy 重建损失。只在判别器的更新中 detach。",
+        fix_for={
+            "keras": "在生成器的更新中保留梯度路径：在生成器的 GradientTape 内让 D 直接评判生成的图像，"
+            "不要用 tf.stop_gradient（也不要用 .numpy() 副本或 generator.predict() 的结果）；"
+            "如需切断梯度，只在判别器的损失中这样做。"},
     ),
 }
 
 _CAUSE_WORDS = {
     "detach": ".detach() on the generator's output",
+    "stop_gradient": "tf.stop_gradient on the generator's output",
     "data": ".data on the generator's output",
     "item": "loss rebuilt from .item()",
     "numpy": "loss rebuilt from numpy",
@@ -53,6 +64,9 @@ _CAUSE_WORDS = {
     "no_grad_fn": "the loss has no autograd graph",
     "unknown": "the gradient path to the generator is cut",
 }
+
+
+_CUTS = {"detach", "stop_gradient", "data", "no_grad"}  # cuts of a tensor (not a rebuilt loss)
 
 
 def detect(run: RunEvents) -> list[Finding]:
@@ -66,7 +80,7 @@ def detect(run: RunEvents) -> list[Finding]:
         start, end = window(run, first)
         backwards = [b for b in run.backwards if start < b.seq < end]
         rebuilt = bool(backwards) and not backwards[-1].has_grad_fn
-        kinds = {"item", "numpy", "tolist"} if rebuilt else {"detach", "data", "no_grad"}
+        kinds = {"item", "numpy", "tolist"} if rebuilt else _CUTS
         if backwards:
             end = backwards[-1].seq
         cut = last_cut(run, start, end, generator_units, kinds)
@@ -119,7 +133,7 @@ def _adversarial_path_cut(run: RunEvents, generator_units: set[str]) -> list[Fin
                       and set(e.origin) & generator_units]
             if not scored or any(e.grad_path for e in scored):
                 break
-            cuts.append(last_cut(run, start, scored[-1].seq, generator_units, {"detach", "data", "no_grad"}))
+            cuts.append(last_cut(run, start, scored[-1].seq, generator_units, _CUTS))
         else:
             cut = next((c for c in cuts if c is not None), None)
             return [Finding(ID, SEVERITY, steps[0].step, cut.location if cut else steps[0].location,
@@ -142,14 +156,24 @@ def _crashed_on_a_cut(run: RunEvents, generator_units: set[str]) -> list[Finding
     crash = run.exceptions[0]
     backwards = [b for b in run.backwards if b.seq < crash.seq]
     g_keys = {k for k, r in run.roles.params.items() if r == GENERATOR}
-    if not backwards or (backwards[-1].has_grad_fn and g_keys & set(backwards[-1].params)):
-        return []
-    last = backwards[-1]
-    start = run.previous_step_seq(last.seq)
-    d_units = set(run.units_with_role(DISCRIMINATOR))
-    if any(start < e.seq < last.seq and e.unit in d_units and not e.origin for e in run.entries):
-        return []  # D saw real data: this was D's step, whatever froze it
-    cut = last_cut(run, start, last.seq, generator_units, {"detach", "data", "no_grad"})
+    # Keras/TF2: ``tape.gradient(g_loss, G.trainable_variables)`` names the variables it was for, so the
+    # generator's gradient is known even when D's came after it (Keras 3 then refuses G's step: "No
+    # gradients provided for any variable")
+    asked_g = [b for b in backwards if b.targets and set(b.targets) <= g_keys]
+    if asked_g:
+        last = asked_g[-1]
+        if g_keys & set(last.params):
+            return []
+        start = run.previous_step_seq(last.seq)
+    else:
+        if not backwards or (backwards[-1].has_grad_fn and g_keys & set(backwards[-1].params)):
+            return []
+        last = backwards[-1]
+        start = run.previous_step_seq(last.seq)
+        d_units = set(run.units_with_role(DISCRIMINATOR))
+        if any(start < e.seq < last.seq and e.unit in d_units and not e.origin for e in run.entries):
+            return []  # D saw real data: this was D's step, whatever froze it
+    cut = last_cut(run, start, last.seq, generator_units, _CUTS)
     if cut is None:
         return []
     return [Finding(ID, SEVERITY, crash.step, cut.location,

@@ -30,10 +30,12 @@ def emit_steps(state: KerasState, applied: list[Applied], before: dict | None,
     model had no trainable weights), which still is the script's step."""
     rec = state.rec
     changed = state.changed(before) if before is not None else None
+    probe = rec.probe  # a first traced execution is in the probe, unmeasured (changed_params None)
+    rec.run.framework = "keras"  # the fixes a user reads are written in Keras/TF2 terms
     events = []
     if not applied and idle_optimizer is not None:
         keys = trained or []
-        events.append(StepEvent(0, 0, idle_optimizer, len(keys), len(keys), location, before is not None,
+        events.append(StepEvent(0, 0, idle_optimizer, len(keys), len(keys), location, probe,
                                 grads_zero=0 if before is not None else None,
                                 changed=bool(changed) if changed is not None else None,
                                 changed_params=changed, trained_params=list(keys)))
@@ -43,7 +45,7 @@ def emit_steps(state: KerasState, applied: list[Applied], before: dict | None,
         mine = set(a.keys) | set(keys)
         moved = [k for k in changed if k in mine] if changed is not None else None
         events.append(StepEvent(0, 0, a.optimizer, len(keys), sum(1 for k in keys if k not in with_grad),
-                                location or a.location, before is not None,
+                                location or a.location, probe,
                                 changed=bool(moved) if moved is not None else None,
                                 changed_params=moved, trained_params=list(keys)))
     for i, event in enumerate(events):
@@ -103,8 +105,9 @@ def install(state: KerasState) -> Callable[[], None]:
         before = None
         if direct and rec.probe:
             before = rec.guard("keras apply", _snapshot_for, state, self, variables)
-        out = original_apply(self, grads, variables)
+        # known before the step runs: an optimizer whose step raises still is the script's
         applied = rec.guard("keras apply", _applied, state, self, grads, variables)
+        out = original_apply(self, grads, variables)
         if applied is None:
             return out
         if state.train_call is not None:
@@ -129,6 +132,7 @@ def install(state: KerasState) -> Callable[[], None]:
         return out
 
     def _compiled(model: Any, loc: Location | None) -> None:
+        rec.run.framework = "keras"
         state.register_model(model)
         state.compile_lines.put(model, loc)
         opt = getattr(model, "optimizer", None)

@@ -36,24 +36,21 @@ def install(state: KerasState) -> Callable[[], None]:
     undo: list[Callable[[], None]] = []
 
     # autograph: generated file -> its source map, to point at the script's own lines
-    source_maps: dict[str, dict] = {}
+    source_maps: dict[str, dict[int, Location]] = {}
     original_load_ast = loader.load_ast
 
     @functools.wraps(original_load_ast)
     def load_ast(*args: Any, **kwargs: Any) -> Any:
         out = original_load_ast(*args, **kwargs)
         if isinstance(out, tuple) and len(out) == 3 and isinstance(out[2], dict):
-            source_maps[out[1]] = out[2]
+            for key, origin in out[2].items():  # LineLocation of the generated code -> OriginInfo
+                source_maps.setdefault(key.filename, {})[key.lineno] = Location(origin.loc.filename,
+                                                                                origin.loc.lineno)
         return out
 
     def line_map(filename: str, line: int) -> Location | None:
-        source_map = source_maps.get(filename)
-        if source_map is None:
-            return None
-        for key, origin in source_map.items():
-            if key.lineno == line:
-                return Location(origin.loc.filename, origin.loc.lineno)
-        return None
+        lines = source_maps.get(filename)
+        return None if lines is None else lines.get(line)
 
     loader.load_ast = load_ast
     locations.LINE_MAPS.append(line_map)
@@ -81,7 +78,12 @@ def install(state: KerasState) -> Callable[[], None]:
         finally:
             running[0] -= 1
             state.trace_frames.pop()
-        if self.experimental_get_tracing_count() != count:
+        traces = self.experimental_get_tracing_count() - count
+        if traces:
+            # a first call may trace twice (once to create variables): each trace applied the same
+            # optimizers, and the function runs the last one
+            if traces > 1 and len(frame) % traces == 0:
+                frame = frame[len(frame) - len(frame) // traces:]
             records.put(self, frame)
             record, before = frame, None
         if record:
@@ -120,6 +122,7 @@ def install(state: KerasState) -> Callable[[], None]:
                 got.append(key)
         if not targets:
             return
+        rec.run.framework = "keras"
         loss = None
         if tf.executing_eagerly() and hasattr(target, "numpy") and getattr(target, "shape", None) == ():
             loss = float(target.numpy())
@@ -144,7 +147,8 @@ def install(state: KerasState) -> Callable[[], None]:
         made = state.unit_outputs.get(x)
         if made is None or not made.units:
             return
-        rec.run.cuts.append(CutEvent(rec.next_seq(), rec.step, "detach", sorted(made.units), user_location()))
+        rec.run.cuts.append(CutEvent(rec.next_seq(), rec.step, "stop_gradient", sorted(made.units),
+                                     user_location()))
         state.unit_outputs.put(out, Made(made.units, False, made.producer))
 
     tf.stop_gradient = stop_gradient
