@@ -9,7 +9,9 @@ import re
 import sys
 from collections.abc import Callable
 from types import CodeType, FrameType, TracebackType
+from typing import Any
 
+import numpy as np
 import torch
 
 from gandoctor.doctor.events import Location
@@ -211,3 +213,27 @@ def _last_assignment(filename: str, name: str, before: int) -> Location | None:
             if number >= before:
                 break
     return found
+
+
+def array_source(batch: Any, frame: FrameType | None = None) -> Location | None:
+    """Where the user's code made the array a fed batch was cut from (``images = raw / 255.0``), for data
+    handed to a framework as numpy (a TF1 ``feed_dict``): of the arrays in scope in the user's frames, the
+    largest whose samples have the batch's shape and dtype (the raw pixels it was scaled from have another
+    dtype), at the line that last assigned it. Chosen by shape, dtype and size, never by name; None when no
+    such array is in scope."""
+    if not isinstance(batch, np.ndarray) or batch.ndim < 2:
+        return None
+    f = frame or sys._getframe(1)
+    best: tuple[tuple[bool, int], str, str, int] | None = None  # (rank, name, file, line)
+    while f is not None:
+        if is_user_file(f.f_code.co_filename):
+            for scope in (f.f_locals, f.f_globals):
+                for name, value in scope.items():
+                    if not isinstance(value, np.ndarray) or value.shape[1:] != batch.shape[1:] or \
+                            value.ndim != batch.ndim:
+                        continue
+                    rank = (value.dtype == batch.dtype, len(value))
+                    if best is None or rank > best[0]:
+                        best = (rank, name, f.f_code.co_filename, f.f_lineno)
+        f = f.f_back
+    return None if best is None else _last_assignment(best[2], best[1], best[3])

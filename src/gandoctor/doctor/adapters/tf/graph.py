@@ -95,6 +95,8 @@ class GraphReader:
         self.rec = rec
         self.keys: dict[str, int] = {}  # variable op name -> param key
         self.loss_ops: dict[int, str] = {}  # loss call index -> the op that marks it in the graph
+        # placeholder op name -> the user line that made the array fed to it (locations.array_source)
+        self.fed_lines: dict[str, Location | None] = {}
 
     # --- parameters ---------------------------------------------------------------------------
     def param(self, var: Any, unit: str) -> int:
@@ -107,7 +109,7 @@ class GraphReader:
         shape = tuple(int(d) if d is not None else -1 for d in var.shape.as_list())
         self.rec.run.params[key] = ParamInfo(
             key=key, name=f"{unit}.variable[{'x'.join(str(s) for s in shape)}]", shape=shape, unit=unit,
-            init_location=ops.op_location(var.op),
+            init_location=ops.init_location(var),
         )
         self.rec.run.units.setdefault(unit, []).append(key)
         return key
@@ -210,9 +212,10 @@ class GraphReader:
 
                 def taken(value: np.ndarray, unit: str = unit, origin: list[str] = origin, op: Any = op,
                           made: Any = made) -> None:
+                    made_at = self.fed_lines.get(made.name) or ops.op_location(made)
                     rec.run.entries.append(EntryEvent(
                         rec.next_seq(), rec.step, unit, origin, False, stats(value), ops.op_location(op),
-                        ops.op_location(made), ops.op_kind(made)))
+                        made_at, ops.op_kind(made)))
 
                 model.probes.append(Probe(t, taken))
 

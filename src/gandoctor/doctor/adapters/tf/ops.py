@@ -94,3 +94,13 @@ def built_by(op: Any, functions: frozenset[str]) -> bool:
         return any(f.name in functions and not is_user_file(f.filename) for f in op.traceback)
     except Exception:
         return False
+
+
+def init_location(var: Any) -> Location | None:
+    """The user line that made a variable's initial values (``tf.random_normal(...)``, possibly in a helper
+    such as ``xavier_init``), else the line that created the variable."""
+    try:
+        made = var.initial_value.op
+    except Exception:  # a variable restored or made without an initial value tensor
+        made = None
+    return (op_location(made) if made is not None else None) or op_location(var.op)

@@ -21,7 +21,7 @@ from tensorflow.python.util import nest
 
 from gandoctor.doctor.adapters.tf.graph import GraphModel, GraphReader, Minimized, ancestors
 from gandoctor.doctor.events import BackwardEvent, OptimizerInfo, StepEvent
-from gandoctor.doctor.locations import assigned_name, passes_through, user_location
+from gandoctor.doctor.locations import array_source, assigned_name, passes_through, user_location
 from gandoctor.doctor.recorder import Recorder
 
 
@@ -61,6 +61,13 @@ class GraphSession:
         self.train_ops[train_op.name] = Minimized(index, loss, grads, line)
 
     # --- running ---------------------------------------------------------------------------
+    def feeds_seen(self, feed_dict: dict | None) -> None:
+        """Where each placeholder's numpy data was made in the user's code (the line to fix for a data
+        range bug), once per placeholder."""
+        for key, value in (feed_dict or {}).items():
+            name = key.op.name if hasattr(key, "op") else str(key).split(":")[0]
+            if name not in self.reader.fed_lines:
+                self.reader.fed_lines[name] = array_source(value)
     def train_ops_in(self, session: Any, fetches: Any) -> list[tuple[Any, Minimized]]:
         found = []
         for item in nest.flatten(fetches):
@@ -170,6 +177,7 @@ def install(rec: Recorder) -> Callable[[], None]:
         extra: list = []
         probes: list = []
         if rec.probe:
+            rec.guard("tf feeds", state.feeds_seen, args[0] if args else kwargs.get("feed_dict"))
             planned = rec.guard("tf probe plan", _plan, state, self, fetches, train)
             if planned is not None:
                 extra, probes = planned
