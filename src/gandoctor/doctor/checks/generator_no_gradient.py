@@ -35,6 +35,9 @@ TEXT = {
         "generator's loss, do not run G under torch.no_grad() there, and build the loss from tensors, "
         "not from .item() or numpy. Detach only in the discriminator's step.",
         fix_for={
+            "tensorflow": "Build the generator's loss on D(G(z)) itself, without tf.stop_gradient (and not "
+            "on a placeholder fed with values fetched by sess.run); stop the gradient only in the "
+            "discriminator's loss, if at all.",
             "keras": "Keep the gradient path in the generator's step: score the generated images with D "
             "without tf.stop_gradient (and not from a .numpy() copy or generator.predict()) inside the "
             "generator's GradientTape; stop the gradient only in the discriminator's loss, if at all."},
@@ -47,6 +50,8 @@ TEXT = {
         "tf.stop_gradient(fake)），不要在 "
         "torch.no_grad() 下运行 G，也不要用 .item() 或 numpy 重建损失。只在判别器的更新中 detach。",
         fix_for={
+            "tensorflow": "生成器的损失要直接建立在 D(G(z)) 上，不要用 tf.stop_gradient（也不要用 sess.run "
+            "取出再喂回 placeholder 的值）；如需切断梯度，只在判别器的损失中这样做。",
             "keras": "在生成器的更新中保留梯度路径：在生成器的 GradientTape 内让 D 直接评判生成的图像，"
             "不要用 tf.stop_gradient（也不要用 .numpy() 副本或 generator.predict() 的结果）；"
             "如需切断梯度，只在判别器的损失中这样做。"},

@@ -30,6 +30,7 @@ from gandoctor.doctor.events import (
     TANH,
     ActivationEvent,
     AffineChainEvent,
+    CutEvent,
     EntryEvent,
     Location,
     LossCallEvent,
@@ -60,6 +61,7 @@ class Probe:
 
     tensor: Any
     taken: Callable[[np.ndarray], None]
+    repeat: bool = False  # read at every probe run that computes it (data and noise: constant inputs)
 
 
 @dataclass
@@ -127,6 +129,7 @@ class GraphReader:
         self._untrained_units(forward, variables)
         units = self._propagate(forward)
         self._entries(model, forward, units)
+        self._cuts(forward, units)
         self._chains(forward)
         self._activations(model, forward, units)
         self._losses(model, forward, units)
@@ -217,7 +220,22 @@ class GraphReader:
                         rec.next_seq(), rec.step, unit, origin, False, stats(value), ops.op_location(op),
                         made_at, ops.op_kind(made)))
 
-                model.probes.append(Probe(t, taken))
+                model.probes.append(Probe(t, taken, repeat=True))
+
+    def _cuts(self, forward: list[Any], units: dict[str, frozenset[str]]) -> None:
+        """``tf.stop_gradient`` on a tensor some units computed: no gradient flows back to them."""
+        for op in forward:
+            if op.type == "StopGradient" and op.inputs and units.get(op.inputs[0].op.name):
+                self.rec.run.cuts.append(CutEvent(self.rec.next_seq(), self.rec.step, "stop_gradient",
+                                                  sorted(units[op.inputs[0].op.name]), ops.op_location(op)))
+
+    def unmeasured(self, model: GraphModel) -> None:
+        """The script will never run this graph (it crashed while building it): its entries still say who
+        consumes what, for the roles, with no values."""
+        for probe in model.probes:
+            if probe.repeat:
+                probe.taken(np.zeros((0,), dtype=np.float32))
+        model.probes.clear()
 
     def _chains(self, forward: list[Any]) -> None:
         names = {op.name for op in forward}

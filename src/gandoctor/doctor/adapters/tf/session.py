@@ -39,15 +39,22 @@ class GraphSession:
     def optimizer_built(self, opt: Any) -> None:
         self.built[id(opt)] = user_location()
 
-    def gradients_built(self, opt: Any, loss: Any, grads: list) -> None:
-        self.pending[id(opt)] = (loss, list(grads), user_location())
+    def gradients_built(self, opt: Any, loss: Any, grads: list, session_graph: Any) -> None:
+        line = user_location()
+        self.pending[id(opt)] = (loss, list(grads), line)
+        if grads and all(g is None for g, _ in grads):  # the framework refuses to build this step
+            self._no_gradient(opt, loss, list(grads), line, session_graph)
 
     def train_op_built(self, opt: Any, grads_and_vars: list, train_op: Any) -> None:
+        loss, _, line = self.pending.pop(id(opt), (None, grads_and_vars, user_location()))
+        index = self._register(opt, list(grads_and_vars), line)
+        self.train_ops[train_op.name] = Minimized(index, loss, list(grads_and_vars), line)
+
+    def _register(self, opt: Any, grads: list, line: Any) -> int:
+        """An optimizer and the variables it trains (one unit: ``optimizer#k``)."""
         rec = self.rec
         rec.run.framework = "tensorflow"
-        loss, _, line = self.pending.pop(id(opt), (None, grads_and_vars, user_location()))
         index = len(rec.run.optimizers)
-        grads = [(g, v) for g, v in grads_and_vars]
         keys = []
         for _, var in grads:
             key = self.reader.param(var, f"optimizer#{index}")
@@ -58,7 +65,20 @@ class GraphSession:
         rec.run.optimizers.append(OptimizerInfo(
             index, type(opt).__name__, float(lr) if isinstance(lr, (int, float)) else 0.0, keys, location,
             assigned_name(location)))
-        self.train_ops[train_op.name] = Minimized(index, loss, grads, line)
+        return index
+
+    def _no_gradient(self, opt: Any, loss: Any, grads: list, line: Any, graph: Any) -> None:
+        """Every gradient of this loss is None (``tf.stop_gradient`` on G's output in G's loss): TF raises
+        "No gradients provided" as the step is built. Read the graph now, for the roles and the cut, and
+        record the gradient that reached none of the variables it was asked for."""
+        rec = self.rec
+        index = self._register(opt, grads, line)
+        minimized = [*self.train_ops.values(), Minimized(index, loss, grads, line)]
+        model = self.reader.read(graph, minimized, graph.get_collection(tf_ops.GraphKeys.GLOBAL_VARIABLES))
+        self.reader.unmeasured(model)
+        targets = [self.reader.keys[v.op.name] for _, v in grads]
+        rec.run.backwards.append(BackwardEvent(rec.next_seq(), rec.step, len(rec.run.backwards), line, True,
+                                               None, targets=targets))
 
     # --- running ---------------------------------------------------------------------------
     def feeds_seen(self, feed_dict: dict | None) -> None:
@@ -106,8 +126,9 @@ class GraphSession:
         """Tensors to read along with the user's run: the probes and each step's gradients, all of them
         ancestors of what the user fetched (computed anyway)."""
         probes = [p for p in model.probes if p.tensor.op.name in fetched]
-        for p in probes:  # each is read once
-            model.probes.remove(p)
+        for p in probes:  # each is read once, but for the inputs (read at every probe run)
+            if not p.repeat:
+                model.probes.remove(p)
         grads = [g for _, m in train for g, _ in m.grads if g is not None]
         return [p.tensor for p in probes] + grads, probes
 
@@ -157,7 +178,7 @@ def install(rec: Recorder) -> Callable[[], None]:
     @functools.wraps(original_compute)
     def compute_gradients(self: Any, loss: Any, *args: Any, **kwargs: Any) -> Any:
         result = original_compute(self, loss, *args, **kwargs)
-        rec.guard("tf compute_gradients", state.gradients_built, self, loss, result)
+        rec.guard("tf compute_gradients", state.gradients_built, self, loss, result, loss.graph)
         return result
 
     @passes_through
