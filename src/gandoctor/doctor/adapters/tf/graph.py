@@ -67,6 +67,10 @@ class Probe:
 @dataclass
 class GraphModel:
     probes: list[Probe] = field(default_factory=list)
+    # for the per-step numbers after the probe (stats.py): what each unit consumed, and the scores fed
+    # to the losses, with the units behind them
+    inputs: list[tuple[Any, str, list[str]]] = field(default_factory=list)  # (tensor, unit, origin)
+    scores: list[tuple[Any, list[str]]] = field(default_factory=list)  # (loss input, its units)
 
 
 def stats(value: np.ndarray) -> TensorStats:
@@ -221,6 +225,7 @@ class GraphReader:
                         made_at, ops.op_kind(made)))
 
                 model.probes.append(Probe(t, taken, repeat=True))
+                model.inputs.append((t, unit, origin))
 
     def _cuts(self, forward: list[Any], units: dict[str, frozenset[str]]) -> None:
         """``tf.stop_gradient`` on a tensor some units computed: no gradient flows back to them."""
@@ -307,6 +312,7 @@ class GraphReader:
                 call.target_value = call.target.mean if call.target.std == 0.0 else None
 
             model.probes.append(Probe(logits, input_taken))
+            model.scores.append((logits, call.units))
             if labels is not None:
                 model.probes.append(Probe(labels, target_taken))
 

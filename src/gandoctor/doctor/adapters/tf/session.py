@@ -20,6 +20,7 @@ from tensorflow.python.training import optimizer as v1_optimizer
 from tensorflow.python.util import nest
 
 from gandoctor.doctor.adapters.tf.graph import GraphModel, GraphReader, Minimized, ancestors
+from gandoctor.doctor.adapters.tf.stats import StepMonitor
 from gandoctor.doctor.events import BackwardEvent, OptimizerInfo, StepEvent
 from gandoctor.doctor.locations import array_source, assigned_name, passes_through, user_location
 from gandoctor.doctor.recorder import Recorder
@@ -34,6 +35,12 @@ class GraphSession:
         self.train_ops: dict[str, Minimized] = {}  # train op name -> what it applies
         self.models: dict[int, GraphModel] = {}  # id(graph) -> its reading
         self.step_lines: dict[int, Any] = {}
+        self.monitor = StepMonitor(rec)
+        rec.on_probe_end.append(self._probe_ended)
+
+    def _probe_ended(self) -> None:
+        for model in self.models.values():
+            self.monitor.watch(model)
 
     # --- building --------------------------------------------------------------------------
     def optimizer_built(self, opt: Any) -> None:
@@ -132,14 +139,17 @@ class GraphSession:
         grads = [g for _, m in train for g, _ in m.grads if g is not None]
         return [p.tensor for p in probes] + grads, probes
 
-    def after_run(self, train: list[tuple[Any, Minimized]], probes: list, values: list) -> None:
+    def after_run(self, train: list[tuple[Any, Minimized]], probes: list, values: list,
+                  monitored: list) -> None:
         rec = self.rec
         for probe, value in zip(probes, values, strict=False):
             rec.guard("tf probe", probe.taken, value)
         grad_values = iter(values[len(probes):])
         for _, m in train:
             n_none = sum(1 for g, _ in m.grads if g is None)
-            if not values:  # after the probe: count the step, no device work
+            if monitored or not values:  # after the probe: count the step, keep the cheap numbers
+                if monitored:
+                    rec.guard("tf step stats", self.monitor.record, m.index, monitored, values)
                 rec.step_taken(StepEvent(0, 0, m.index, len(m.grads), n_none, self.step_lines.get(m.index),
                                          probe=False))
                 continue
@@ -158,6 +168,11 @@ class GraphSession:
             line = self.step_lines[m.index] = user_location()
             rec.step_taken(StepEvent(0, 0, m.index, len(m.grads), n_none, line, True, zero, sq**0.5,
                                      None, [backward]))
+
+
+def _fetch_ops(fetches: Any) -> list[Any]:
+    return [t if isinstance(t, tf_ops.Operation) else t.op for t in nest.flatten(fetches)
+            if isinstance(t, tf_ops.Operation) or hasattr(t, "op")]
 
 
 def install(rec: Recorder) -> Callable[[], None]:
@@ -197,23 +212,26 @@ def install(rec: Recorder) -> Callable[[], None]:
             return original_run(self, fetches, *args, **kwargs)
         extra: list = []
         probes: list = []
+        monitored: list = []
         if rec.probe:
             rec.guard("tf feeds", state.feeds_seen, args[0] if args else kwargs.get("feed_dict"))
             planned = rec.guard("tf probe plan", _plan, state, self, fetches, train)
             if planned is not None:
                 extra, probes = planned
+        else:
+            monitored = rec.guard("tf step stats plan", state.monitor.plan, _fetch_ops(fetches), train) or []
+            extra = [t for _, t in monitored]
         if extra:
             result, values = original_run(self, (fetches, extra), *args, **kwargs)
         else:
             result, values = original_run(self, fetches, *args, **kwargs), []
-        rec.guard("tf step", state.after_run, train, probes, values)  # raises StopTraining at --max-steps
+        # raises StopTraining at --max-steps
+        rec.guard("tf step", state.after_run, train, probes, values, monitored)
         return result
 
     def _plan(state: GraphSession, session: Any, fetches: Any, train: list) -> tuple[list, list]:
         model = state.model(session, original_run)
-        targets = [t if isinstance(t, tf_ops.Operation) else t.op for t in nest.flatten(fetches)
-                   if isinstance(t, tf_ops.Operation) or hasattr(t, "op")]
-        return state.extra_fetches(model, train, ancestors(targets))
+        return state.extra_fetches(model, train, ancestors(_fetch_ops(fetches)))
 
     Optimizer.__init__ = init
     Optimizer.compute_gradients = compute_gradients
