@@ -17,6 +17,10 @@ TEXT = {
         "('all elements of input should be between 0 and 1').",
         fix="Use nn.BCEWithLogitsLoss on the raw scores (or F.logsigmoid / F.softplus instead of log), "
         "or end the discriminator with a Sigmoid.",
+        fix_for={
+            "tensorflow": "Take the log of D's probability (tf.nn.sigmoid(logit)), or better compute the loss "
+            "from the logits with tf.nn.sigmoid_cross_entropy_with_logits (or tf.log_sigmoid(logit) for "
+            "log D)."},
     ),
     "zh": Text(
         summary="判别器的原始分数（范围 [{input_min}, {input_max}]，来自 {producer}）被送入 {loss}，"
@@ -25,6 +29,10 @@ TEXT = {
         "（'all elements of input should be between 0 and 1'）。",
         fix="对原始分数使用 nn.BCEWithLogitsLoss（或用 F.logsigmoid / F.softplus 代替 log），"
         "或者让判别器以 Sigmoid 结尾。",
+        fix_for={
+            "tensorflow": "对 D 的概率（tf.nn.sigmoid(logit)）取 log；更好的做法是用 "
+            "tf.nn.sigmoid_cross_entropy_with_logits 直接在 logits 上计算损失（log D 可用 "
+            "tf.log_sigmoid(logit)）。"},
     ),
 }
 

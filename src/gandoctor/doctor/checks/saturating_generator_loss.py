@@ -23,6 +23,11 @@ TEXT = {
         "gradients there.",
         fix="Use the non-saturating loss: maximise log D(G(z)), i.e. "
         "g_loss = F.binary_cross_entropy_with_logits(D(fake), ones) (or -log(D(G(z))).mean()).",
+        fix_for={
+            "tensorflow": "Use the non-saturating loss, maximizing log D(G(z)): "
+            "G_loss = -tf.reduce_mean(tf.log(D_fake + 1e-8)), or better on logits: "
+            "tf.reduce_mean(tf.nn.sigmoid_cross_entropy_with_logits(logits=D_logit_fake, "
+            "labels=tf.ones_like(D_logit_fake)))."},
     ),
     "zh": Text(
         summary="生成器最小化 log(1 - D(G(z)))（{form}），当 D 拒绝其假样本时该损失饱和",
@@ -30,6 +35,11 @@ TEXT = {
         "非饱和损失有相同的最优点，且在该处梯度很大。",
         fix="使用非饱和损失：最大化 log D(G(z))，即 "
         "g_loss = F.binary_cross_entropy_with_logits(D(fake), ones)（或 -log(D(G(z))).mean()）。",
+        fix_for={
+            "tensorflow": "使用非饱和损失，最大化 log D(G(z))："
+            "G_loss = -tf.reduce_mean(tf.log(D_fake + 1e-8))，"
+            "或者更好地在 logits 上计算：tf.nn.sigmoid_cross_entropy_with_logits(logits=D_logit_fake, "
+            "labels=tf.ones_like(D_logit_fake))。"},
     ),
 }
 

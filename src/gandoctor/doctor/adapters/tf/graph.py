@@ -137,6 +137,7 @@ class GraphReader:
         self._chains(forward)
         self._activations(model, forward, units)
         self._losses(model, forward, units)
+        self._logs(model, forward, units, losses)
         for m in minimized:  # which loss calls each optimizer's loss is made of (as a backward's flags)
             inside = ancestors([m.loss.op]) if m.loss is not None else set()
             m.flags = [f"loss:{i}" for i, name in self.loss_ops.items() if name in inside]
@@ -284,6 +285,36 @@ class GraphReader:
 
             model.probes.append(Probe(op.inputs[0], taken))
 
+    def _logs(self, model: GraphModel, forward: list[Any], units: dict[str, frozenset[str]],
+              losses: list[Any]) -> None:
+        """``tf.log(D)`` and ``tf.log(1. - D)`` on a unit's output (an epsilon added inside is looked
+        through): loss calls of kind "log" and "log1m", ``negated`` when the way to the loss negates them."""
+        rec = self.rec
+        loss_names = [(t.op.name, ancestors([t.op])) for t in losses]
+        for op in forward:
+            if op.type != "Log" or not units.get(op.name):
+                continue
+            x = _without_epsilon(op.inputs[0])
+            kind = "log"
+            if x.op.type == "Sub" and _constant(x.op.inputs[0]) == 1.0:
+                kind, x = "log1m", x.op.inputs[1]
+            made = ops.producer(x)
+            index = len(rec.run.loss_calls)
+            call = LossCallEvent(
+                rec.next_seq(), rec.step, index, kind, ops.op_location(op), ops.op_kind(made),
+                ops.op_location(made), TensorStats(tuple(), 0.0, 0.0, 0.0, 0.0),
+                sorted(units.get(x.op.name, frozenset())), input_op=made.type)
+            inside = next((names for name, names in loss_names if op.name in names), None)
+            if inside is not None:
+                call.negated = _negated(op, inside)
+            rec.run.loss_calls.append(call)
+            self.loss_ops[index] = op.name
+
+            def input_taken(value: np.ndarray, call: LossCallEvent = call) -> None:
+                call.input_stats = stats(value)
+
+            model.probes.append(Probe(x, input_taken))
+
     def _losses(self, model: GraphModel, forward: list[Any], units: dict[str, frozenset[str]]) -> None:
         """With-logits binary cross-entropies: built of ordinary ops by a framework function whose first
         op negates the logits; the labels are the other factor of ``logits * labels`` in the same call."""
@@ -323,3 +354,49 @@ def _first_difference(a: list[Location], b: list[Location]) -> Location | None:
         if x != y:
             return x
     return None
+
+
+def _constant(tensor: Any) -> float | None:
+    """The value of a scalar constant tensor, else None."""
+    if tensor.op.type != "Const":
+        return None
+    try:
+        value = tensor.op.get_attr("value")
+        from tensorflow.python.framework import tensor_util
+
+        array = tensor_util.MakeNdarray(value)
+    except Exception:
+        return None
+    return float(array) if array.size == 1 else None
+
+
+def _without_epsilon(tensor: Any) -> Any:
+    """``x + 1e-8`` -> ``x``: the small constant added to keep a log finite."""
+    op = tensor.op
+    while op.type in ("Add", "AddV2") and len(op.inputs) == 2:
+        small = [t for t in op.inputs if (c := _constant(t)) is not None and abs(c) < 1e-3]
+        if not small:
+            break
+        tensor = next(t for t in op.inputs if t is not small[0])
+        op = tensor.op
+    return tensor
+
+
+def _negated(op: Any, inside: set[str]) -> bool:
+    """Whether the way from ``op``'s value to the loss (ops named in ``inside``) flips its sign: a Neg, the
+    subtrahend of a Sub, or a product with a negative constant."""
+    stack: list[tuple[Any, bool]] = [(op, False)]
+    seen: set[str] = set()
+    while stack:
+        current, flipped = stack.pop()
+        consumers = [c for t in current.outputs for c in t.consumers() if c.name in inside]
+        if not consumers:
+            return flipped
+        for c in consumers:
+            if c.name in seen:
+                continue
+            seen.add(c.name)
+            flip = c.type == "Neg" or (c.type == "Sub" and c.inputs[1].op is current) or (
+                c.type == "Mul" and any((v := _constant(t)) is not None and v < 0 for t in c.inputs))
+            stack.append((c, flipped != flip))
+    return False
