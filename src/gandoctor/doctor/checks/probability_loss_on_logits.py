@@ -18,9 +18,9 @@ TEXT = {
         fix="Use nn.BCEWithLogitsLoss on the raw scores (or F.logsigmoid / F.softplus instead of log), "
         "or end the discriminator with a Sigmoid.",
         fix_for={
-            "tensorflow": "Take the log of D's probability (tf.nn.sigmoid(logit)), or better compute the loss "
-            "from the logits with tf.nn.sigmoid_cross_entropy_with_logits (or tf.log_sigmoid(logit) for "
-            "log D)."},
+            "tensorflow": "Take the log of D's probability (tf.nn.sigmoid(logit)), or better compute the "
+            "loss from the logits with tf.nn.sigmoid_cross_entropy_with_logits (or tf.log_sigmoid(logit) "
+            "for log D)."},
     ),
     "zh": Text(
         summary="判别器的原始分数（范围 [{input_min}, {input_max}]，来自 {producer}）被送入 {loss}，"
