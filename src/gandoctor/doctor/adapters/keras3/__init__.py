@@ -23,14 +23,20 @@ def install(rec: Recorder) -> Callable[[], None]:
     if backend not in ("tensorflow", "torch"):
         return lambda: None
     state = KerasState(rec, backend)
-    removers = [models.install(state), optimizers.install(state)]
-    if backend == "tensorflow":
-        from gandoctor.doctor.adapters.keras3 import tape
-
-        removers.append(tape.install(state))
+    undo: list[Callable[[], None]] = []
 
     def remove() -> None:
-        for undo in reversed(removers):
-            rec.guard("detach keras", undo)
+        while undo:
+            rec.guard("detach keras", undo.pop())
 
+    try:
+        models.install(state, undo)
+        optimizers.install(state, undo)
+        if backend == "tensorflow":
+            from gandoctor.doctor.adapters.keras3 import tape
+
+            tape.install(state, undo)
+    except Exception:
+        remove()  # a half-attached doctor would watch only part of the run: none of it, then
+        raise
     return remove

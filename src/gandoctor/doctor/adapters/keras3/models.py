@@ -248,12 +248,12 @@ def _symbolic(x: Any) -> bool:
 
 
 # --- hooks ----------------------------------------------------------------------------------------
-def install(state: KerasState) -> Callable[[], None]:
+def install(state: KerasState, undo: list[Callable[[], None]]) -> None:
+    """Patch Keras; each patch's undo goes to ``undo`` as soon as it is made."""
     import keras
     from keras.src.layers.layer import Layer
 
     rec = state.rec
-    undo: list[Callable[[], None]] = []
 
     # trainable = ...: where the script froze or unfroze a network
     prop = Layer.__dict__["trainable"]
@@ -329,9 +329,3 @@ def install(state: KerasState) -> Callable[[], None]:
             del keras.Model.__call__
 
     undo.append(restore_call)
-
-    def remove() -> None:
-        for u in reversed(undo):
-            u()
-
-    return remove

@@ -59,12 +59,12 @@ def _count(state: KerasState, event: StepEvent) -> None:
     state.rec.step_taken(event)
 
 
-def install(state: KerasState) -> Callable[[], None]:
+def install(state: KerasState, undo: list[Callable[[], None]]) -> None:
+    """Patch Keras; each patch's undo goes to ``undo`` as soon as it is made."""
     import keras
     from keras.src.optimizers.base_optimizer import BaseOptimizer
 
     rec = state.rec
-    undo: list[Callable[[], None]] = []
 
     def patch(cls: Any, name: str, wrapper: Any) -> None:
         had = name in cls.__dict__
@@ -107,7 +107,8 @@ def install(state: KerasState) -> Callable[[], None]:
             before = rec.guard("keras apply", _snapshot_for, state, self, variables)
         # known before the step runs: an optimizer whose step raises still is the script's
         applied = rec.guard("keras apply", _applied, state, self, grads, variables)
-        out = original_apply(self, grads, variables)
+        with state.aside():  # the update's own ops are no part of the model (torch backend)
+            out = original_apply(self, grads, variables)
         if applied is None:
             return out
         if state.train_call is not None:
@@ -225,11 +226,37 @@ def install(state: KerasState) -> Callable[[], None]:
 
     patch(keras.Model, "fit", fit)
 
-    def remove() -> None:
-        for u in reversed(undo):
-            u()
+    if state.backend == "torch":  # Keras infers shapes by running layers on meta tensors: not the run
+        from keras.src import backend as keras_backend
 
-    return remove
+        original_spec = keras_backend.compute_output_spec
+
+        @passes_through
+        @functools.wraps(original_spec)
+        def compute_output_spec(*args: Any, **kwargs: Any) -> Any:
+            with state.aside():
+                return original_spec(*args, **kwargs)
+
+        patch(keras_backend, "compute_output_spec", compute_output_spec)
+
+        # metric trackers (the loss's running mean, compiled metrics) keep their state in torch
+        # parameters: bookkeeping, not networks
+        from keras.src.metrics.reduction_metrics import Mean, MeanMetricWrapper, Sum
+        from keras.src.trainers.trainer import Trainer
+
+        for cls, name in ((Mean, "update_state"), (Sum, "update_state"),
+                          (MeanMetricWrapper, "update_state"), (Trainer, "compute_metrics")):
+            patch(cls, name, _aside(state, cls.__dict__[name]))
+
+
+def _aside(state: KerasState, fn: Any) -> Any:
+    @passes_through
+    @functools.wraps(fn)
+    def run_aside(*args: Any, **kwargs: Any) -> Any:
+        with state.aside():
+            return fn(*args, **kwargs)
+
+    return run_aside
 
 
 def _executing_eagerly(state: KerasState) -> bool:

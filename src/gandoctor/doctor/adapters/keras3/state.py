@@ -9,6 +9,8 @@ its own and is no unit. Nothing here reads a user's variable, class or model nam
 from __future__ import annotations
 
 import weakref
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -16,7 +18,7 @@ import numpy as np
 
 from gandoctor.doctor.events import Location, OptimizerInfo, ParamInfo
 from gandoctor.doctor.locations import assigned_name
-from gandoctor.doctor.recorder import ById, Recorder
+from gandoctor.doctor.recorder import ById, Recorder, UnitModule
 
 
 @dataclass
@@ -46,6 +48,7 @@ class KerasState:
         self._keys = ById()  # Keras variable -> param key
         self._refs: dict[int, weakref.ref] = {}  # param key -> the variable
         self._units = ById()  # model -> unit name
+        self._names: set[str] = set()  # the names of those units
         self._models: list[weakref.ref] = []  # every model seen, to snapshot their variables
         self._optimizers = ById()  # optimizer -> index
         self._confirmed: set[int] = set()  # optimizers whose variables an application has shown
@@ -59,6 +62,21 @@ class KerasState:
         self.step_lines = ById()  # model -> the user line of its last train step seen in the probe
         self.trained = ById()  # model -> its param keys (the params its train step is meant to train)
 
+    @contextmanager
+    def aside(self) -> Iterator[None]:
+        """On the torch backend: the torch hooks look away while the doctor (or Keras' own machinery:
+        optimizer updates, shape inference on meta tensors) runs torch ops, as they do in a torch
+        optimizer's step."""
+        if self.backend != "torch":
+            yield
+            return
+        old = self.rec.in_optimizer_step
+        self.rec.in_optimizer_step = True
+        try:
+            yield
+        finally:
+            self.rec.in_optimizer_step = old
+
     # --- variables -------------------------------------------------------------------------
     def key(self, v: Any) -> int:
         """The param key of a Keras variable (created on first sight, in no unit yet)."""
@@ -67,7 +85,8 @@ class KerasState:
             return known
         if self.backend == "torch":  # the same parameter as torch's hooks see
             value = getattr(v, "value", v)
-            key = self.rec.param_key(value)
+            with self.aside():
+                key = self.rec.param_key(value)
         else:
             key = len(self.rec.run.params)
             shape = tuple(int(s) for s in v.shape)
@@ -106,15 +125,27 @@ class KerasState:
             self.rec._unit_counts[kind] = count + 1
             name = f"{kind}#{count}"
             self._units.put(model, name)
+            self._names.add(name)
             self._models.append(weakref.ref(model))
-            if self.backend == "torch":
-                self.rec.unit_modules.pop(id(model), None)
+        keys = []
         for v in model_variables(model):
             key = self.key(v)
             info = self.rec.run.params[key]
-            if info.unit.startswith(("variable#", "tensor#", "optimizer#")) or self._holds(info.unit, model):
+            # not yet in one of the doctor's Keras units (new, or a layer the torch hooks saw alone)
+            if info.unit not in self._names or self._holds(info.unit, model):
                 info.name = f"{name}.{getattr(v, 'path', info.name)}"
                 self.rec._move(key, name)
+            keys.append(key)
+        if self.backend == "torch":
+            # the torch hooks see Keras layers (torch modules) called one by one: each belongs to the
+            # smallest model holding it (inner models are registered first), never a unit of its own;
+            # only the model itself is a module to hook for statistics
+            own = [k for k in keys if self.rec.run.params[k].unit == name]
+            self.rec.unit_modules[id(model)] = UnitModule(name, weakref.ref(model), own)
+            for layer in _layers(model):
+                known = self.rec.unit_modules.get(id(layer))
+                if known is None or known.name not in self._names:
+                    self.rec.unit_modules[id(layer)] = UnitModule(name, weakref.ref(_Gone()))
 
     def _holds(self, unit: str, model: Any) -> bool:
         """Whether the unit ``unit`` is a model that contains ``model`` (so ``model`` is smaller)."""
@@ -143,8 +174,9 @@ class KerasState:
             self._optimizers.put(opt, index)
             self.rec._optimizers[id(opt)] = index  # one numbering with torch's optimizers
             loc = self.optimizer_lines.get(opt)
-            run.optimizers.append(OptimizerInfo(index, type(opt).__name__, _learning_rate(opt), [], loc,
-                                                assigned_name(loc)))
+            with self.aside():
+                lr = _learning_rate(opt)
+            run.optimizers.append(OptimizerInfo(index, type(opt).__name__, lr, [], loc, assigned_name(loc)))
         info = run.optimizers[index]
         if applied and index not in self._confirmed:
             self._confirmed.add(index)
@@ -161,19 +193,32 @@ class KerasState:
     # --- values (probe) ----------------------------------------------------------------------
     def snapshot(self, keys: list[int]) -> dict[int, np.ndarray]:
         values = {}
-        for key in keys:
-            v = self.variable(key)
-            if v is not None:
-                values[key] = _numpy(v)
+        with self.aside():
+            for key in keys:
+                v = self.variable(key)
+                if v is not None:
+                    values[key] = _numpy(v)
         return values
 
     def changed(self, before: dict[int, np.ndarray]) -> list[int]:
         found = []
-        for key, old in before.items():
-            v = self.variable(key)
-            if v is not None and not np.array_equal(_numpy(v), old):
-                found.append(key)
+        with self.aside():
+            for key, old in before.items():
+                v = self.variable(key)
+                if v is not None and not np.array_equal(_numpy(v), old):
+                    found.append(key)
         return found
+
+
+class _Gone:
+    """A stand-in whose weak reference is dead at once: a layer known by its model's unit name."""
+
+
+def _layers(model: Any) -> list[Any]:
+    try:
+        return list(model._flatten_layers(include_self=False, recursive=True))
+    except Exception:
+        return []
 
 
 def _numpy(v: Any) -> np.ndarray:

@@ -26,14 +26,14 @@ from gandoctor.doctor.locations import passes_through, user_location
 from gandoctor.doctor.recorder import ById
 
 
-def install(state: KerasState) -> Callable[[], None]:
+def install(state: KerasState, undo: list[Callable[[], None]]) -> None:
+    """Patch TensorFlow; each patch's undo goes to ``undo`` as soon as it is made."""
     import keras
     import tensorflow as tf
     from tensorflow.python.autograph.pyct import loader
     from tensorflow.python.eager.polymorphic_function.polymorphic_function import Function
 
     rec = state.rec
-    undo: list[Callable[[], None]] = []
 
     # autograph: generated file -> its source map, to point at the script's own lines
     source_maps: dict[str, dict[int, Location]] = {}
@@ -153,9 +153,3 @@ def install(state: KerasState) -> Callable[[], None]:
 
     tf.stop_gradient = stop_gradient
     undo.append(lambda: setattr(tf, "stop_gradient", original_stop))
-
-    def remove() -> None:
-        for u in reversed(undo):
-            u()
-
-    return remove
