@@ -310,7 +310,8 @@ def install(state: KerasState, undo: list[Callable[[], None]]) -> None:
     @passes_through
     @functools.wraps(original_call)
     def call(self: Any, *args: Any, **kwargs: Any) -> Any:
-        if not rec.probe or state.quiet or calling[0]:
+        trained = state.train_call is not None and state.train_call.model is self
+        if not rec.probe or state.quiet or calling[0] or trained:
             return original_call(self, *args, **kwargs)
         calling[0] += 1
         try:

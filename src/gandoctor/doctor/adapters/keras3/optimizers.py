@@ -25,7 +25,8 @@ from gandoctor.doctor.locations import passes_through, user_location
 def emit_steps(state: KerasState, applied: list[Applied], before: dict | None,
                location: Location | None, trained: list[int] | None = None,
                idle_optimizer: int | None = None) -> None:
-    """One StepEvent per application; ``trained``: the model's params when the step trains a model (the
+    """One StepEvent per application, at its ``apply_gradients`` line as far as the script wrote one (else
+    at the call that ran it); ``trained``: the model's params when the step trains a model (the
     params it was meant to train); ``idle_optimizer``: a model's optimizer that applied nothing (its
     model had no trainable weights), which still is the script's step."""
     rec = state.rec
@@ -45,7 +46,7 @@ def emit_steps(state: KerasState, applied: list[Applied], before: dict | None,
         mine = set(a.keys) | set(keys)
         moved = [k for k in changed if k in mine] if changed is not None else None
         events.append(StepEvent(0, 0, a.optimizer, len(keys), sum(1 for k in keys if k not in with_grad),
-                                location or a.location, probe,
+                                a.location or location, probe,
                                 changed=bool(moved) if moved is not None else None,
                                 changed_params=moved, trained_params=list(keys)))
     for i, event in enumerate(events):
@@ -176,19 +177,21 @@ def install(state: KerasState, undo: list[Callable[[], None]]) -> None:
             return fn(*args, **kwargs)
         prepared = rec.guard("keras train step", _prepare, model) if rec.probe else None
         call = TrainCall(model, prepared[0] if prepared else state.step_lines.get(model))
-        state.train_call = call
-        state.quiet += 1
-        try:
+        state.train_call = call  # its own forward is read from its structure; a custom train_step's
+        try:  # calls of other models (GAN.train_step running G and D) are watched as the script's
             out = fn(*args, **kwargs)
         finally:
             state.train_call = None
-            state.quiet -= 1
         if call.applied:  # TensorFlow may trace the step more than once: one application per optimizer
             last = {a.optimizer: a for a in call.applied}
             cached[id(model)] = list(last.values())
         applied = cached.get(id(model), [])
         opt = getattr(model, "optimizer", None)
         idle = rec.guard("keras step", state.optimizer_index, opt) if opt is not None else None
+        if idle is not None and applied and all(a.optimizer != idle for a in applied):
+            # a custom train_step trains with optimizers of its own: the compiled one is not in use
+            rec.guard("keras step", state.drop_guess, idle)
+            idle = None
         trained = prepared[1] if prepared else state.trained.get(model)
         before = prepared[2] if prepared else None
         emit_steps(state, applied, before, call.location, trained, idle)

@@ -56,7 +56,7 @@ class KerasState:
         self.compile_lines = ById()  # model -> the user line of its compile()
         self.unit_outputs = ById()  # a model's output (numpy array, tensor) -> the unit that made it
         self.train_call: TrainCall | None = None  # the train_on_batch/fit step running now
-        self.quiet = 0  # >0 while Keras' own machinery runs a model (predict, a train step)
+        self.quiet = 0  # >0 while Keras' own machinery runs a model (predict)
         self.trace_frames: list[list[Applied]] = []  # applications seen while tracing a tf.function
         self.pending_batch: Any = None  # the x of the train_on_batch/fit call starting now
         self.step_lines = ById()  # model -> the user line of its last train step seen in the probe
@@ -189,6 +189,15 @@ class KerasState:
                 info.params.append(key)
                 run.params[key].optimizers.append(index)
         return index
+
+    def drop_guess(self, index: int) -> None:
+        """Forget the variables guessed at ``compile()`` for an optimizer no application has confirmed."""
+        if index in self._confirmed:
+            return
+        run = self.rec.run
+        for key in run.optimizers[index].params:
+            run.params[key].optimizers.remove(index)
+        run.optimizers[index].params = []
 
     # --- values (probe) ----------------------------------------------------------------------
     def snapshot(self, keys: list[int]) -> dict[int, np.ndarray]:

@@ -103,7 +103,7 @@ def install(state: KerasState, undo: list[Callable[[], None]]) -> None:
     @functools.wraps(original_gradient)
     def gradient(self: Any, target: Any, sources: Any, *args: Any, **kwargs: Any) -> Any:
         out = original_gradient(self, target, sources, *args, **kwargs)
-        if rec.probe and state.train_call is None and not state.quiet:
+        if rec.probe and not state.quiet:
             rec.guard("tape.gradient", _backward, target, sources, out)
         return out
 
