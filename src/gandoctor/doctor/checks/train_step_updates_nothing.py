@@ -6,7 +6,8 @@ Keras 3 takes them at the model's *first train step*: D is frozen then, so every
 updates nothing (Keras only warns "The model does not have any trainable weights"), D never learns and
 the generator chases a fixed judge. Detected from measured values only: every step of the optimizer that
 the probe compared variable by variable (``StepEvent.changed_params``) changed none of the weights the
-step was meant to train (``trained_params``). Torch steps do not measure that and are never judged here.
+step was meant to train (``trained_params``), none of which had a gradient. Torch steps do not measure
+that and are never judged here.
 
 Located at the ``trainable = False`` in force at the model's first train step (the line to move), else
 at the optimizer's line.
@@ -30,8 +31,8 @@ EXPLAINS = {
 }
 TEXT = {
     "en": Text(
-        summary="{opt_name}'s train steps change none of the {params} weights of {units}: {measured} steps "
-        "compared, {grads_none} of the weights had no gradient",
+        summary="{opt_name}'s train steps change none of the {params} weights of {units}: in the {measured} "
+        "steps compared none of them had a gradient",
         explanation="The weights were frozen when the model was first trained. Keras 3 takes a model's "
         "trainable weights at its first train step (train_on_batch/fit), not at compile() as Keras 2 did: "
         "a discriminator frozen before its first train_on_batch (to build the combined generator model) "
@@ -42,8 +43,8 @@ TEXT = {
         "train_on_batch; alternatively build the combined model from a frozen copy of it.",
     ),
     "zh": Text(
-        summary="{opt_name} 的训练步没有改变 {units} 的 {params} 个权重中的任何一个：比较了 {measured} 步，"
-        "其中 {grads_none} 个权重没有梯度",
+        summary="{opt_name} 的训练步没有改变 {units} 的 {params} 个权重中的任何一个：比较的 {measured} 步中"
+        "它们都没有梯度",
         explanation="模型第一次训练时其权重处于冻结状态。Keras 3 在模型第一次训练（train_on_batch/fit）时"
         "确定可训练权重，而不是像 Keras 2 那样在 compile() 时：为构建生成器的组合模型而在判别器第一次 "
         "train_on_batch 之前冻结它，它就一直被冻结，Keras 只给出“模型没有可训练权重”的警告。"
@@ -58,7 +59,10 @@ def detect(run: RunEvents) -> list[Finding]:
     findings = []
     for opt in run.optimizers:
         steps = [s for s in run.steps_of(opt.index) if s.changed_params is not None]
-        if len(steps) < 2 or any(s.changed_params or not s.trained_params for s in steps):
+        # frozen: no trained weight had a gradient, and none changed (a learning rate warming up from 0
+        # also changes nothing, but its weights have gradients: not this defect)
+        if len(steps) < 2 or any(s.changed_params or not s.trained_params or s.grads_none < s.n_params
+                                 for s in steps):
             continue
         first = steps[0]
         trained = set(first.trained_params)

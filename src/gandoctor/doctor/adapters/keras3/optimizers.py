@@ -19,7 +19,7 @@ from typing import Any
 from gandoctor.doctor.adapters.keras3 import models
 from gandoctor.doctor.adapters.keras3.state import Applied, KerasState, TrainCall
 from gandoctor.doctor.events import Location, StepEvent
-from gandoctor.doctor.locations import passes_through, user_location
+from gandoctor.doctor.locations import name_in_frame, passes_through, user_location
 
 
 def emit_steps(state: KerasState, applied: list[Applied], before: dict | None,
@@ -142,7 +142,11 @@ def install(state: KerasState, undo: list[Callable[[], None]]) -> None:
             if state.optimizer_lines.get(opt) is None:
                 state.optimizer_lines.put(opt, loc)
             # what it will update, as far as the flags say now (its first step tells for sure)
-            state.optimizer_index(opt, [state.key(v) for v in model.trainable_weights])
+            index = state.optimizer_index(opt, [state.key(v) for v in model.trainable_weights])
+            info = rec.run.optimizers[index]
+            owner = name_in_frame(model)  # for messages only: "discriminator.optimizer"
+            if not info.name and owner:
+                info.name = f"{owner}.optimizer"
         if rec.probe:
             models.record_structure(state, model, loc)
 
