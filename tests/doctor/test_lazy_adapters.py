@@ -53,3 +53,12 @@ def test_a_tensorflow_script_gets_its_adapter(tmp_path: Path) -> None:
     """), encoding="utf-8")
     doc = doctor_json(script, 7, tmp_path)
     assert doc["steps"] == 7  # the adapter counted the Session.run steps and stopped at --max-steps
+
+
+def test_gandoctor_imported_after_tensorflow(tmp_path: Path) -> None:
+    """A notebook that imported TensorFlow first: attaching the doctor must not load native libraries
+    that clash with it (torch.compile's triton did: a segmentation fault)."""
+    needs_tensorflow()
+    code = "import tensorflow, gandoctor\nwith gandoctor.watch():\n    pass\nprint('attached')"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0 and "attached" in done.stdout, done.stderr[-2000:]

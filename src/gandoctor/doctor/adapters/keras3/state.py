@@ -52,6 +52,7 @@ class KerasState:
         self._models: list[weakref.ref] = []  # every model seen, to snapshot their variables
         self._optimizers = ById()  # optimizer -> index
         self._confirmed: set[int] = set()  # optimizers whose variables an application has shown
+        self._applied_keys: dict[int, list[int]] = {}  # optimizer -> the variables of its last application
         self.optimizer_lines = ById()  # optimizer -> the user line that built it
         self.compile_lines = ById()  # model -> the user line of its compile()
         self.unit_outputs = ById()  # a model's output (numpy array, tensor) -> the unit that made it
@@ -169,6 +170,10 @@ class KerasState:
         at its first train step, whatever they were at compile."""
         index = self._optimizers.get(opt)
         run = self.rec.run
+        if index is not None and applied and self._applied_keys.get(index) == keys:
+            return index  # the same variables as its last application: nothing new (every eager step)
+        if applied and index is not None:
+            self._applied_keys[index] = list(keys or [])
         if index is None:
             index = len(run.optimizers)
             self._optimizers.put(opt, index)

@@ -10,6 +10,7 @@ it (activations, inits, affine chains) is not seen; one ``SteppedAsideEvent`` sa
 
 from __future__ import annotations
 
+import sys
 from typing import Any
 
 import torch
@@ -21,14 +22,13 @@ from gandoctor.doctor.events import SteppedAsideEvent
 from gandoctor.doctor.locations import user_location
 from gandoctor.doctor.recorder import Recorder, Tag
 
-try:
-    from torch._dynamo.eval_frame import OptimizedModule
-except ImportError:  # a torch without Dynamo
-    OptimizedModule = ()  # type: ignore[assignment,misc]
-
 
 def is_compiled(module: nn.Module) -> bool:
-    return isinstance(module, OptimizedModule)
+    """A ``torch.compile``d module. Dynamo is looked up only once the script has imported it (no module
+    is compiled before): importing it here would load triton, whose native library crashes a process that
+    imported TensorFlow first (``import tensorflow`` then ``import gandoctor`` in a notebook)."""
+    eval_frame = sys.modules.get("torch._dynamo.eval_frame")
+    return eval_frame is not None and isinstance(module, eval_frame.OptimizedModule)
 
 
 class CompiledModules:

@@ -19,6 +19,7 @@ from tensorflow.python.framework import ops as tf_ops
 from tensorflow.python.training import optimizer as v1_optimizer
 from tensorflow.python.util import nest
 
+from gandoctor.doctor.adapters.tf import readonly
 from gandoctor.doctor.adapters.tf.graph import GraphModel, GraphReader, Minimized, ancestors
 from gandoctor.doctor.adapters.tf.stats import StepMonitor
 from gandoctor.doctor.events import BackwardEvent, OptimizerInfo, StepEvent
@@ -36,6 +37,7 @@ class GraphSession:
         self.models: dict[int, GraphModel] = {}  # id(graph) -> its reading
         self.step_lines: dict[int, Any] = {}
         self.monitor = StepMonitor(rec)
+        self.rng = np.random.default_rng(0)  # the doctor's own samples for in-graph random ops (readonly.py)
         rec.on_probe_end.append(self._probe_ended)
 
     def _probe_ended(self) -> None:
@@ -128,36 +130,35 @@ class GraphSession:
             if value.size > 1:
                 self.rec.run.params[self.reader.keys[var.op.name]].init_std = float(value.std())
 
-    def extra_fetches(self, model: GraphModel, train: list[tuple[Any, Minimized]], fetched: set[str]
-                      ) -> tuple[list, list]:
-        """Tensors to read along with the user's run: the probes and each step's gradients, all of them
-        ancestors of what the user fetched (computed anyway)."""
+    def probe_values(self, session: Any, run: Callable, model: GraphModel, train: list[tuple[Any, Minimized]],
+                     fetched: set[str], feed_dict: dict | None) -> tuple[list, dict[str, np.ndarray]]:
+        """The probes this run can answer (tensors it computes anyway) and each step's gradients, read in a
+        run of the doctor's own just before the user's (``readonly.read``)."""
         probes = [p for p in model.probes if p.tensor.op.name in fetched]
-        for p in probes:  # each is read once, but for the inputs (read at every probe run)
-            if not p.repeat:
-                model.probes.remove(p)
         grads = [g for _, m in train for g, _ in m.grads if g is not None]
-        return [p.tensor for p in probes] + grads, probes
+        values = readonly.read(session, run, [p.tensor for p in probes] + grads, feed_dict, self.rng)
+        for p in probes:  # each is read once, but for the inputs (read at every probe run)
+            if not p.repeat and p.tensor.name in values:
+                model.probes.remove(p)
+        return [p for p in probes if p.tensor.name in values], values
 
-    def after_run(self, train: list[tuple[Any, Minimized]], probes: list, values: list,
-                  monitored: list) -> None:
+    def after_run(self, train: list[tuple[Any, Minimized]], probes: list, values: dict[str, np.ndarray],
+                  monitored: list, monitored_values: list) -> None:
         rec = self.rec
-        for probe, value in zip(probes, values, strict=False):
-            rec.guard("tf probe", probe.taken, value)
-        grad_values = iter(values[len(probes):])
+        for probe in probes:
+            rec.guard("tf probe", probe.taken, values[probe.tensor.name])
         for _, m in train:
             n_none = sum(1 for g, _ in m.grads if g is None)
-            if monitored or not values:  # after the probe: count the step, keep the cheap numbers
+            grads = [(values.get(g.name), var) for g, var in m.grads if g is not None]
+            if not values or any(v is None for v, _ in grads):  # after the probe, or unreadable
                 if monitored:
-                    rec.guard("tf step stats", self.monitor.record, m.index, monitored, values)
+                    rec.guard("tf step stats", self.monitor.record, m.index, monitored, monitored_values)
                 rec.step_taken(StepEvent(0, 0, m.index, len(m.grads), n_none, self.step_lines.get(m.index),
                                          probe=False))
                 continue
             keys, zero, sq = [], 0, 0.0
-            for g, var in m.grads:
-                if g is None:
-                    continue
-                norm = float(np.sqrt(np.sum(np.square(np.asarray(next(grad_values), dtype=np.float64)))))
+            for value, var in grads:
+                norm = float(np.sqrt(np.sum(np.square(np.asarray(value, dtype=np.float64)))))
                 sq += norm * norm
                 zero += norm == 0.0
                 if norm > 0.0:
@@ -210,28 +211,30 @@ def install(rec: Recorder) -> Callable[[], None]:
         train = rec.guard("tf session run", state.train_ops_in, self, fetches) if state.train_ops else None
         if not train:
             return original_run(self, fetches, *args, **kwargs)
-        extra: list = []
         probes: list = []
+        values: dict = {}
         monitored: list = []
         if rec.probe:
-            rec.guard("tf feeds", state.feeds_seen, args[0] if args else kwargs.get("feed_dict"))
-            planned = rec.guard("tf probe plan", _plan, state, self, fetches, train)
+            feed_dict = args[0] if args else kwargs.get("feed_dict")
+            rec.guard("tf feeds", state.feeds_seen, feed_dict)
+            planned = rec.guard("tf probe read", _probe, state, self, fetches, train, feed_dict)
             if planned is not None:
-                extra, probes = planned
+                probes, values = planned
         else:
-            monitored = rec.guard("tf step stats plan", state.monitor.plan, _fetch_ops(fetches), train) or []
-            extra = [t for _, t in monitored]
-        if extra:
-            result, values = original_run(self, (fetches, extra), *args, **kwargs)
+            monitored = rec.guard("tf step stats", state.monitor.plan, _fetch_ops(fetches), train) or []
+        if monitored:
+            both = (fetches, [t for _, t in monitored])
+            result, monitored_values = original_run(self, both, *args, **kwargs)
         else:
-            result, values = original_run(self, fetches, *args, **kwargs), []
+            result, monitored_values = original_run(self, fetches, *args, **kwargs), []
         # raises StopTraining at --max-steps
-        rec.guard("tf step", state.after_run, train, probes, values, monitored)
+        rec.guard("tf step", state.after_run, train, probes, values, monitored, monitored_values)
         return result
 
-    def _plan(state: GraphSession, session: Any, fetches: Any, train: list) -> tuple[list, list]:
+    def _probe(state: GraphSession, session: Any, fetches: Any, train: list, feed_dict: dict | None) -> tuple:
         model = state.model(session, original_run)
-        return state.extra_fetches(model, train, ancestors(_fetch_ops(fetches)))
+        return state.probe_values(session, original_run, model, train, ancestors(_fetch_ops(fetches)),
+                                  feed_dict)
 
     Optimizer.__init__ = init
     Optimizer.compute_gradients = compute_gradients

@@ -1,10 +1,15 @@
 """Cheap per-step numbers (``StepStats``) for the statistical checks on TF1 graph code, after the probe.
 
-Once the probe has ended and the roles are known, each train step's ``Session.run`` also fetches, among
-the tensors it computes anyway: the scores the losses take from D on real and on generated batches
-(their means are D(real) and D(fake)), every SAMPLE_EVERY-th run the real and generated batches D
-consumes (their spread across the batch), and the loss of each step. Which fetched ops a run depends on
-is worked out once per kind of run (the same fetches), not at every step.
+Once the probe has ended and the roles are known, a train step's ``Session.run`` also fetches, among the
+tensors it computes anyway: the scores the losses take from D on real and on generated batches (their
+means are D(real) and D(fake)) and the step's loss; every SAMPLE_EVERY-th run also the generated batch D
+consumes (its spread across the batch), and the real batch for its first REAL_SAMPLES samples. Which
+fetched ops a run depends on is worked out once per kind of run (the same fetches).
+
+An extra fetch costs the Python of ``Session.run``'s fetch handling, about a tenth of a small MLP step.
+The first DENSE_RUNS train runs after the probe are all read (``gandoctor run`` watches 200 steps, and the
+statistical checks need most of them); after that, two runs in every SPARSE_PERIOD (two in a row, so
+that a D step / G step loop cannot dodge it), which a long ``watch()`` barely notices.
 """
 
 from __future__ import annotations
@@ -18,7 +23,10 @@ from gandoctor.doctor.adapters.tf.graph import GraphModel, Minimized, ancestors
 from gandoctor.doctor.events import DISCRIMINATOR, GENERATOR, StepStats
 from gandoctor.doctor.recorder import Recorder
 
-SAMPLE_EVERY = 5
+DENSE_RUNS = 400
+SPARSE_PERIOD = 8
+SAMPLE_EVERY = 10
+REAL_SAMPLES = 20  # the real batches' spread is measured this many times, then known
 
 
 def _diversity(value: np.ndarray) -> float:
@@ -32,6 +40,7 @@ class StepMonitor:
         self.watched: dict[str, list[Any]] = {}  # StepStats field -> tensors that give it
         self._depends: dict[tuple[str, ...], set[str]] = {}
         self._runs = 0
+        self._real_samples = 0
 
     def watch(self, model: GraphModel) -> None:
         """Pick the tensors once the probe has ended (the roles tell real from generated)."""
@@ -56,9 +65,14 @@ class StepMonitor:
         if depends is None:
             depends = self._depends[key] = ancestors(fetch_ops)
         self._runs += 1
-        sampled = self._runs % SAMPLE_EVERY == 1
+        if self._runs > DENSE_RUNS and self._runs % SPARSE_PERIOD >= 2:
+            return []
+        sampled = {"fake_diversity"} if self._runs % SAMPLE_EVERY in (0, 1) else set()
+        if sampled and self._real_samples < REAL_SAMPLES:
+            sampled.add("real_diversity")
         wanted = [(name, t) for name, tensors in self.watched.items() for t in tensors
-                  if t.op.name in depends and (sampled or not name.endswith("diversity"))]
+                  if t.op.name in depends and (name in sampled or not name.endswith("diversity"))]
+        self._real_samples += any(name == "real_diversity" for name, _ in wanted)
         wanted += [("loss", m.loss) for _, m in train if m.loss is not None and m.loss.op.name in depends]
         return wanted
 
