@@ -27,7 +27,9 @@ TEXT = {
         fix_for={
             "tensorflow": "Scale the data to the generator's output range: x / 127.5 - 1 for 0-255 pixels "
             "with a tanh generator (tf.image.convert_image_dtype gives [0, 1], right only for a sigmoid "
-            "generator)."},
+            "generator).",
+            "keras": "Scale the data to the generator's output range: x / 127.5 - 1 for 0-255 pixels with a "
+            "tanh generator (x / 255.0 gives [0, 1], right only for a sigmoid generator)."},
     ),
     "zh": Text(
         summary="真实批次的取值范围是 [{real_min}, {real_max}]，"
@@ -38,7 +40,9 @@ TEXT = {
         "sigmoid 生成器使用 [0, 1] 的数据。",
         fix_for={
             "tensorflow": "把数据缩放到生成器的输出范围：tanh 生成器对 0-255 的像素用 x / 127.5 - 1"
-            "（tf.image.convert_image_dtype 得到 [0, 1]，只适合 sigmoid 生成器）。"},
+            "（tf.image.convert_image_dtype 得到 [0, 1]，只适合 sigmoid 生成器）。",
+            "keras": "把数据缩放到生成器的输出范围：tanh 生成器对 0-255 的像素用 x / 127.5 - 1"
+            "（x / 255.0 得到 [0, 1]，只适合 sigmoid 生成器）。"},
     ),
 }
 

@@ -21,7 +21,7 @@ import numpy as np
 
 from gandoctor.doctor.adapters.keras3.state import KerasState, model_variables
 from gandoctor.doctor.events import AFFINE, OTHER, SIGMOID, TANH, EntryEvent, RequiresGradEvent, TensorStats
-from gandoctor.doctor.locations import assigned_at, passes_through, user_location
+from gandoctor.doctor.locations import array_source, assigned_at, passes_through, user_location
 
 _KINDS = {"tanh": TANH, "sigmoid": SIGMOID}
 
@@ -168,7 +168,8 @@ def record_batch_entries(state: KerasState, model: Any, x: Any, location: Any) -
     rec = state.rec
     made = state.unit_outputs.get(x) if x is not None else None
     stats = stats_of(x) if x is not None and not _symbolic(x) else TensorStats((), 0.0, 0.0, 0.0, 0.0)
-    data_loc = assigned_at(x) if x is not None else None
+    # where the script made the array the batch was cut from (``x_train = raw / 255.0``)
+    data_loc = (array_source(x) or assigned_at(x)) if x is not None else None
     for unit in first_units(state, model):
         origin = sorted(made.units) if made else []
         rec.run.entries.append(EntryEvent(
