@@ -198,3 +198,21 @@ def test_json_and_chinese_report(diagnose):
     assert set(first) >= {"id", "severity", "step", "location", "summary", "evidence", "fix"}
     assert first["location"]["line"] == line_of("detach")
     assert "生成器" in doc.report("zh")
+
+
+def test_the_fix_is_written_in_the_scripts_framework():
+    """A finding of a TensorFlow run shows its TensorFlow fix, in the text and in findings.json's words
+    for every language; a torch run keeps torch's."""
+    from gandoctor.doctor.events import Location
+
+    torch_run = Finding("linear-without-activation", "error", 0, Location("a.py", 3),
+                        {"first_op": "linear", "second_op": "linear", "unit": "G"})
+    tf_run = Finding("linear-without-activation", "error", 0, Location("a.py", 3),
+                     {"first_op": "MatMul", "second_op": "MatMul", "unit": "G"}, framework="tensorflow")
+    assert "nn.ReLU()" in torch_run.text("en").fix
+    assert "tf.nn.relu" in tf_run.text("en").fix and "tf.nn.relu" in tf_run.text("zh").fix
+    words = tf_run.to_json("en")["words"]
+    assert all("tf.nn.relu" in words[lang]["fix"] for lang in ("en", "zh"))
+    # an id with no TensorFlow wording falls back to its general fix
+    other = Finding("missing-zero-grad", "error", 0, None, {}, framework="tensorflow")
+    assert other.text("en").fix == Finding("missing-zero-grad", "error", 0, None, {}).text("en").fix
