@@ -39,8 +39,9 @@ for it in range(100):
 '''
 
 
-def needs_keras() -> None:
-    pytest.importorskip("tensorflow", reason="TensorFlow is an optional extra: pip install -e '.[tf]'")
+def needs_keras(backend: str = "tensorflow") -> None:
+    if backend == "tensorflow":
+        pytest.importorskip("tensorflow", reason="TensorFlow is an optional extra: pip install -e '.[tf]'")
     pytest.importorskip("keras", reason="Keras 3 is an optional extra: pip install -e '.[tf]'")
     pytest.importorskip("sklearn", reason="the tiny GANs train on scikit-learn's bundled digits")
 
@@ -56,3 +57,4 @@ def classic(tmp_path: Path, freeze: str) -> Path:
 
 
 KERAS_ENV = {"KERAS_BACKEND": "tensorflow"}
+BACKENDS = ["tensorflow", "torch"]  # Keras 3 takes trainable weights at the first train step on both

@@ -6,16 +6,19 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from ..framework_runs import describe, doctor_json, errors, line_of
-from .keras_gans import KERAS_ENV, classic, needs_keras
+from .keras_gans import BACKENDS, KERAS_ENV, classic, needs_keras
 
 ID = "generator-step-updates-discriminator"
 
 
-def test_found_at_the_combined_step(tmp_path: Path) -> None:
-    needs_keras()
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_found_at_the_combined_step(tmp_path: Path, backend: str) -> None:
+    needs_keras(backend)
     script = classic(tmp_path, "never")
-    doc = doctor_json(script, 12, tmp_path, KERAS_ENV)
+    doc = doctor_json(script, 12, tmp_path, {"KERAS_BACKEND": backend})
     found = errors(doc)
     assert found and found[0]["id"] == ID, describe(doc)
     assert found[0]["location"]["line"] == line_of(script, "# bug: combined step")
