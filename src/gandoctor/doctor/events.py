@@ -384,6 +384,17 @@ class NetworkCopyEvent:
 
 
 @dataclass
+class ReinitializedEvent:
+    """Parameters were set back to their initial values after training began (TF1: running
+    ``tf.global_variables_initializer()`` or a variable's ``initializer`` inside the training loop)."""
+
+    seq: int
+    step: int
+    params: list[int]
+    location: Location | None
+
+
+@dataclass
 class StepStats:
     """Cheap per-step numbers for statistical checks, recorded on the device and read back in batches.
 
@@ -492,6 +503,7 @@ class RunEvents:
     doctor_errors: list[DoctorErrorEvent] = field(default_factory=list)
     stepped_aside: list[SteppedAsideEvent] = field(default_factory=list)
     copies: list[NetworkCopyEvent] = field(default_factory=list)
+    reinitialized: list[ReinitializedEvent] = field(default_factory=list)
     metrics: list[MetricEvent] = field(default_factory=list)
     roles: Roles = field(default_factory=Roles)
 

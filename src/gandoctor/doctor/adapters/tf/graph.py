@@ -101,6 +101,7 @@ class GraphReader:
         self.rec = rec
         self.keys: dict[str, int] = {}  # variable op name -> param key
         self.loss_ops: dict[int, str] = {}  # loss call index -> the op that marks it in the graph
+        self.initializers: dict[str, int] = {}  # a parameter's initializer op name -> its key
         # placeholder op name -> the user line that made the array fed to it (locations.array_source)
         self.fed_lines: dict[str, Location | None] = {}
 
@@ -112,6 +113,9 @@ class GraphReader:
             return key
         key = len(self.rec.run.params)
         self.keys[name] = key
+        initializer = getattr(var, "initializer", None)
+        if initializer is not None:
+            self.initializers[initializer.name] = key
         shape = tuple(int(d) if d is not None else -1 for d in var.shape.as_list())
         self.rec.run.params[key] = ParamInfo(
             key=key, name=f"{unit}.variable[{'x'.join(str(s) for s in shape)}]", shape=shape, unit=unit,

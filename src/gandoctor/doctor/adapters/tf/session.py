@@ -22,7 +22,7 @@ from tensorflow.python.util import nest
 from gandoctor.doctor.adapters.tf import readonly
 from gandoctor.doctor.adapters.tf.graph import GraphModel, GraphReader, Minimized, ancestors
 from gandoctor.doctor.adapters.tf.stats import StepMonitor
-from gandoctor.doctor.events import BackwardEvent, OptimizerInfo, StepEvent
+from gandoctor.doctor.events import BackwardEvent, OptimizerInfo, ReinitializedEvent, StepEvent
 from gandoctor.doctor.locations import array_source, assigned_name, passes_through, user_location
 from gandoctor.doctor.recorder import Recorder
 
@@ -90,6 +90,18 @@ class GraphSession:
                                                None, targets=targets))
 
     # --- running ---------------------------------------------------------------------------
+    def reinitialized(self, fetches: Any) -> None:
+        """A run of parameters' initializers once training has begun (the initializer inside the loop)."""
+        inits = self.reader.initializers
+        keys: set[int] = set()
+        for op in _fetch_ops(fetches):
+            names = [op.name, *(c.name for c in op.control_inputs)] if op.type == "NoOp" else [op.name]
+            keys.update(inits[n] for n in names if n in inits)
+        if keys:
+            rec = self.rec
+            rec.run.reinitialized.append(ReinitializedEvent(rec.next_seq(), rec.step, sorted(keys),
+                                                            user_location()))
+
     def feeds_seen(self, feed_dict: dict | None) -> None:
         """Where each placeholder's numpy data was made in the user's code (the line to fix for a data
         range bug), once per placeholder."""
@@ -208,6 +220,8 @@ def install(rec: Recorder) -> Callable[[], None]:
     @passes_through
     @functools.wraps(original_run)
     def run(self: Any, fetches: Any, *args: Any, **kwargs: Any) -> Any:
+        if rec.step and state.reader.initializers:
+            rec.guard("tf initializers", state.reinitialized, fetches)
         train = rec.guard("tf session run", state.train_ops_in, self, fetches) if state.train_ops else None
         if not train:
             return original_run(self, fetches, *args, **kwargs)
