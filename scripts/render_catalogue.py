@@ -79,8 +79,8 @@ COVERAGE: list[tuple[str, str | None, str]] = [
      "not yet: the graph cannot show where a fed array came from; the crash is reported as is"),
     ("Keras 3: D.trainable = False before D's first train_on_batch (D never trains)",
      "train-step-updates-nothing", ""),
-    ("Keras: D never frozen, so the combined model's step trains D too", "generator-step-updates-discriminator",
-     ""),
+    ("Keras: D never frozen, so the combined model's step trains D too",
+     "generator-step-updates-discriminator", ""),
     ("a dataset path or download error", None, "not a GAN bug: the script's own error is reported as is"),
     ("too few epochs / expecting results too early", None, "not a defect in the code"),
 ]
