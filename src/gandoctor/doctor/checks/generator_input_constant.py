@@ -41,7 +41,8 @@ def _key(stats: TensorStats) -> tuple:
 def constant_entries(run: RunEvents, units: set[str]) -> list[EntryEvent] | None:
     """Entries from outside any network (data or noise) into ``units`` when they are identical at
     every probe step and seen at two steps at least; else None. Shared with repeated-real-batch."""
-    entries = [e for e in run.entries if e.unit in units and not e.origin]
+    # an entry with no shape has no values to compare (a tensor traced in a tf.function)
+    entries = [e for e in run.entries if e.unit in units and not e.origin and e.stats.shape]
     if len({e.step for e in entries}) < 2:
         return None
     if len({_key(e.stats) for e in entries}) != 1:

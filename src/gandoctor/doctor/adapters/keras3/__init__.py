@@ -29,6 +29,9 @@ def install(rec: Recorder) -> Callable[[], None]:
         while undo:
             rec.guard("detach keras", undo.pop())
 
+    from gandoctor.doctor.adapters.keras3 import stats
+
+    rec.on_probe_end.append(lambda: stats.at_probe_end(state))
     try:
         models.install(state, undo)
         optimizers.install(state, undo)

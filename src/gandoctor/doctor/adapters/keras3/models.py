@@ -291,14 +291,19 @@ def install(state: KerasState, undo: list[Callable[[], None]]) -> None:
             out = original_predict(self, *args, **kwargs)
         finally:
             state.quiet -= 1
-        if rec.probe:
-            rec.guard("keras predict", _predicted, self, out)
+        rec.guard("keras predict", _predicted, self, out)  # also after the probe: stats.py asks
         return out
 
     def _predicted(model: Any, out: Any) -> None:
-        state.register_model(model)
-        rec.used_params.update(state.model_keys(model))
-        mark_output(state, model, out)
+        if rec.probe:
+            state.register_model(model)
+            rec.used_params.update(state.model_keys(model))
+        made = state.predicted.get(model)
+        if made is None:
+            mark_output(state, model, out)
+            state.predicted.put(model, state.unit_outputs.get(out) or False)
+        elif made:
+            state.unit_outputs.put(out, made)
 
     keras.Model.predict = predict  # type: ignore[method-assign]
     undo.append(lambda: setattr(keras.Model, "predict", original_predict))

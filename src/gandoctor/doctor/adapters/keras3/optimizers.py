@@ -16,19 +16,20 @@ import functools
 from collections.abc import Callable
 from typing import Any
 
-from gandoctor.doctor.adapters.keras3 import models
+from gandoctor.doctor.adapters.keras3 import models, stats
 from gandoctor.doctor.adapters.keras3.state import Applied, KerasState, TrainCall
-from gandoctor.doctor.events import Location, StepEvent
+from gandoctor.doctor.events import Location, StepEvent, StepStats
 from gandoctor.doctor.locations import name_in_frame, passes_through, user_location
 
 
 def emit_steps(state: KerasState, applied: list[Applied], before: dict | None,
                location: Location | None, trained: list[int] | None = None,
-               idle_optimizer: int | None = None) -> None:
+               idle_optimizer: int | None = None, numbers: dict | None = None) -> None:
     """One StepEvent per application, at its ``apply_gradients`` line as far as the script wrote one (else
     at the call that ran it); ``trained``: the model's params when the step trains a model (the
     params it was meant to train); ``idle_optimizer``: a model's optimizer that applied nothing (its
-    model had no trainable weights), which still is the script's step."""
+    model had no trainable weights), which still is the script's step; ``numbers``: the cheap per-step
+    numbers of a train call (``stats.py``), kept when the call is one step."""
     rec = state.rec
     changed = state.changed(before) if before is not None else None
     probe = rec.probe  # a first traced execution is in the probe, unmeasured (changed_params None)
@@ -52,8 +53,12 @@ def emit_steps(state: KerasState, applied: list[Applied], before: dict | None,
     for i, event in enumerate(events):
         if i < len(events) - 1:
             rec.guard("keras step", _count, state, event)
-        else:
+            continue
+        try:
             _count(state, event)  # may raise StopTraining at --max-steps: after the other events
+        finally:
+            if numbers and len(events) == 1:
+                rec.run.stats.append(StepStats(event.step, event.optimizer, **numbers))
 
 
 def _count(state: KerasState, event: StepEvent) -> None:
@@ -179,7 +184,9 @@ def install(state: KerasState, undo: list[Callable[[], None]]) -> None:
     def train_call(model: Any, fn: Any, args: tuple, kwargs: dict) -> Any:
         if state.train_call is not None:
             return fn(*args, **kwargs)
+        batch = state.pending_batch  # train_on_batch's x (fit: its x when an array), else None
         prepared = rec.guard("keras train step", _prepare, model) if rec.probe else None
+        state.pending_batch = None
         call = TrainCall(model, prepared[0] if prepared else state.step_lines.get(model))
         state.train_call = call  # its own forward is read from its structure; a custom train_step's
         try:  # calls of other models (GAN.train_step running G and D) are watched as the script's
@@ -198,7 +205,8 @@ def install(state: KerasState, undo: list[Callable[[], None]]) -> None:
             idle = None
         trained = prepared[1] if prepared else state.trained.get(model)
         before = prepared[2] if prepared else None
-        emit_steps(state, applied, before, call.location, trained, idle)
+        numbers = None if rec.probe else rec.guard("keras stats", stats.numbers, state, model, batch, out)
+        emit_steps(state, applied, before, call.location, trained, idle, numbers)
         return out
 
     def _prepare(model: Any) -> tuple:

@@ -62,6 +62,9 @@ class KerasState:
         self.pending_batch: Any = None  # the x of the train_on_batch/fit call starting now
         self.step_lines = ById()  # model -> the user line of its last train step seen in the probe
         self.trained = ById()  # model -> its param keys (the params its train step is meant to train)
+        self.role_units: dict[str, set[str]] = {}  # role -> units, from the data flow at the probe's end
+        self.first_units = ById()  # model -> the units consuming its input (after the probe)
+        self.predicted = ById()  # model -> what its predict() outputs are (a Made), False for unknown
 
     @contextmanager
     def aside(self) -> Iterator[None]:
