@@ -19,12 +19,17 @@ TEXT = {
         "be trained to make D say real_label on its fakes. Equal targets leave nothing to learn.",
         fix="Use the real label (e.g. 1) as the generator's target and distinct labels for real (1) and "
         "fake (0) in the discriminator's loss.",
+        fix_for={"keras": "Give the generator's step the real label: "
+                 "combined.train_on_batch(noise, np.ones(...)) (the labels D gets for real batches), and "
+                 "distinct labels for real and fake in D's own steps."},
     ),
     "zh": Text(
         summary="{what}：{who} 的目标为 {target}，与判别器对 {other} 使用的目标相同",
         explanation="判别器学习 真 -> 真标签、假 -> 假标签；生成器应被训练成让 D 对假样本输出真标签。"
         "目标相同就没有可学的东西。",
         fix="生成器的目标使用真标签（如 1），判别器损失中真（1）与假（0）使用不同的标签。",
+        fix_for={"keras": "生成器的更新使用真标签：combined.train_on_batch(noise, np.ones(...))"
+                 "（即 D 对真实批次使用的标签），D 自己的更新中真与假使用不同的标签。"},
     ),
 }
 

@@ -20,7 +20,9 @@ TEXT = {
         fix_for={
             "tensorflow": "Take the log of D's probability (tf.nn.sigmoid(logit)), or better compute the "
             "loss from the logits with tf.nn.sigmoid_cross_entropy_with_logits (or tf.log_sigmoid(logit) "
-            "for log D)."},
+            "for log D).",
+            "keras": "Compile with keras.losses.BinaryCrossentropy(from_logits=True) for a discriminator "
+            "that ends in a plain Dense, or end it with activation=\"sigmoid\"."},
     ),
     "zh": Text(
         summary="判别器的原始分数（范围 [{input_min}, {input_max}]，来自 {producer}）被送入 {loss}，"
@@ -32,7 +34,10 @@ TEXT = {
         fix_for={
             "tensorflow": "对 D 的概率（tf.nn.sigmoid(logit)）取 log；更好的做法是用 "
             "tf.nn.sigmoid_cross_entropy_with_logits 直接在 logits 上计算损失（log D 可用 "
-            "tf.log_sigmoid(logit)）。"},
+            "tf.log_sigmoid(logit)）。",
+            "keras": "判别器以不带激活的 Dense 结尾时，用 "
+            "keras.losses.BinaryCrossentropy(from_logits=True) 编译；"
+            "或者让它以 activation=\"sigmoid\" 结尾。"},
     ),
 }
 
@@ -46,9 +51,11 @@ def detect(run: RunEvents) -> list[Finding]:
             continue
         out_of_range = call.input_stats.min < -1e-6 or call.input_stats.max > 1 + 1e-6
         if call.input_producer == AFFINE or (call.kind == "bce" and out_of_range):
+            measured = bool(call.input_stats.shape)  # Keras computes its loss in a traced step: no values
             return [
                 Finding(ID, SEVERITY, call.step, call.location,
-                        {"input_min": call.input_stats.min, "input_max": call.input_stats.max,
+                        {"input_min": call.input_stats.min if measured else "?",
+                         "input_max": call.input_stats.max if measured else "?",
                          "producer": call.input_op or "?", "loss": _NAMES[call.kind]})
             ]
     for e in run.exceptions:

@@ -19,7 +19,9 @@ TEXT = {
         "Sigmoid and use BCELoss.",
         fix_for={
             "tensorflow": "Return the logits (before tf.nn.sigmoid) from the discriminator and keep "
-            "sigmoid_cross_entropy_with_logits; keep the sigmoid for sampling or display only."},
+            "sigmoid_cross_entropy_with_logits; keep the sigmoid for sampling or display only.",
+            "keras": "End the discriminator with a plain Dense(1) (no sigmoid) and keep "
+            "BinaryCrossentropy(from_logits=True), or keep the sigmoid and use from_logits=False."},
     ),
     "zh": Text(
         summary="sigmoid 的输出（范围 [{input_min}, {input_max}]）被送入带 logits 的损失，"
@@ -29,7 +31,9 @@ TEXT = {
         fix="去掉判别器最后的 Sigmoid 并保留 BCEWithLogitsLoss；或者保留 Sigmoid 改用 BCELoss。",
         fix_for={
             "tensorflow": "让判别器返回 sigmoid 之前的 logits，并保留 sigmoid_cross_entropy_with_logits；"
-            "sigmoid 只用于采样或显示。"},
+            "sigmoid 只用于采样或显示。",
+            "keras": "让判别器以不带激活的 Dense(1) 结尾并保留 BinaryCrossentropy(from_logits=True)；"
+            "或者保留 sigmoid，改用 from_logits=False。"},
     ),
 }
 

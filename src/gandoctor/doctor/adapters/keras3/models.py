@@ -62,23 +62,58 @@ def last_unit(state: KerasState, model: Any) -> str | None:
     return None
 
 
+def output_layer(model: Any) -> Any:
+    """The layer that makes the model's output, looking into inner models and back through layers that
+    only reshape (Flatten, Reshape, Dropout); None when the model has no graph to read."""
+    import keras
+
+    graph = _graph(model)
+    if graph is None or not graph._outputs:
+        return None
+    node = _producer_node(graph._outputs[0])
+    for _ in range(100):
+        if node is None:
+            return None
+        op = node.operation
+        if isinstance(op, keras.Model):
+            return output_layer(op)
+        if getattr(op, "activation", None) is not None or op.weights:
+            return op
+        parents = node.parent_nodes
+        node = parents[0] if parents else None
+    return None
+
+
+def _producer_node(tensor: Any) -> Any:
+    history = getattr(tensor, "_keras_history", None)
+    if history is None or history.operation is None:
+        return None
+    return history.operation._inbound_nodes[history.node_index]
+
+
 def output_kind(model: Any) -> str:
-    """The op kind of the model's last layer (TANH for a generator ending in tanh)."""
-    try:
-        layers = [layer for layer in model._flatten_layers(include_self=False, recursive=True)
-                  if not layer._layers]
-    except Exception:
+    """The op kind of what makes the model's output (TANH for a generator ending in tanh, SIGMOID for a
+    discriminator ending in a sigmoid, AFFINE for one ending in a plain Dense: logits)."""
+    layer = output_layer(model)
+    if layer is None:
         return ""
-    for layer in reversed(layers):
-        activation = getattr(layer, "activation", None)
-        name = getattr(activation, "__name__", "") if activation is not None else ""
-        if name in _KINDS:
-            return _KINDS[name]
-        if layer.weights:
-            return AFFINE if name in ("linear", "") else OTHER
-        if activation is not None:
-            return OTHER
-    return ""
+    activation = getattr(layer, "activation", None)
+    name = getattr(activation, "__name__", "") if activation is not None else ""
+    if name in _KINDS:
+        return _KINDS[name]
+    if layer.weights and name in ("linear", ""):
+        return AFFINE
+    return OTHER
+
+
+def output_op(model: Any) -> str:
+    """The framework's name for what makes the model's output, for messages ("sigmoid", "Dense")."""
+    layer = output_layer(model)
+    if layer is None:
+        return ""
+    activation = getattr(layer, "activation", None)
+    name = getattr(activation, "__name__", "") if activation is not None else ""
+    return name if name and name != "linear" else type(layer).__name__
 
 
 def _graph(model: Any) -> Any:

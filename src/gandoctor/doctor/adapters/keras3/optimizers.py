@@ -16,7 +16,7 @@ import functools
 from collections.abc import Callable
 from typing import Any
 
-from gandoctor.doctor.adapters.keras3 import models, stats
+from gandoctor.doctor.adapters.keras3 import losses, models, stats
 from gandoctor.doctor.adapters.keras3.state import Applied, KerasState, TrainCall
 from gandoctor.doctor.events import Location, StepEvent, StepStats
 from gandoctor.doctor.locations import name_in_frame, passes_through, user_location
@@ -97,6 +97,19 @@ def install(state: KerasState, undo: list[Callable[[], None]]) -> None:
             state.optimizer_lines.put(self, loc)
 
     patch(BaseOptimizer, "__init__", init)
+
+    # a loss object's construction: its line (BinaryCrossentropy(from_logits=True))
+    original_loss_init = keras.losses.Loss.__init__
+
+    @passes_through
+    @functools.wraps(original_loss_init)
+    def loss_init(self: Any, *args: Any, **kwargs: Any) -> None:
+        original_loss_init(self, *args, **kwargs)
+        loc = user_location()
+        if loc is not None and state.loss_lines.get(self) is None:
+            state.loss_lines.put(self, loc)
+
+    patch(keras.losses.Loss, "__init__", loss_init)
 
     # apply / apply_gradients (apply_gradients calls apply)
     original_apply = BaseOptimizer.apply
@@ -186,7 +199,7 @@ def install(state: KerasState, undo: list[Callable[[], None]]) -> None:
             return fn(*args, **kwargs)
         batch = state.pending_batch  # train_on_batch's x (fit: its x when an array), else None
         prepared = rec.guard("keras train step", _prepare, model) if rec.probe else None
-        state.pending_batch = None
+        state.pending_batch = state.pending_target = None
         call = TrainCall(model, prepared[0] if prepared else state.step_lines.get(model))
         state.train_call = call  # its own forward is read from its structure; a custom train_step's
         try:  # calls of other models (GAN.train_step running G and D) are watched as the script's
@@ -217,7 +230,9 @@ def install(state: KerasState, undo: list[Callable[[], None]]) -> None:
         state.trained.put(model, keys)
         rec.used_params.update(keys)  # its optimizer is in use: the probe waits for its steps
         batch, state.pending_batch = state.pending_batch, None
+        target, state.pending_target = state.pending_target, None
         models.record_batch_entries(state, model, batch, loc)
+        rec.guard("keras loss", losses.record, state, model, batch, target, loc)
         return loc, keys, state.snapshot(keys)
 
     # train_on_batch / fit: the batch the model is trained on (for the data flow)
@@ -225,9 +240,9 @@ def install(state: KerasState, undo: list[Callable[[], None]]) -> None:
 
     @passes_through
     @functools.wraps(original_tob)
-    def train_on_batch(self: Any, x: Any = None, *args: Any, **kwargs: Any) -> Any:
-        state.pending_batch = x
-        return original_tob(self, x, *args, **kwargs)
+    def train_on_batch(self: Any, x: Any = None, y: Any = None, *args: Any, **kwargs: Any) -> Any:
+        state.pending_batch, state.pending_target = x, y
+        return original_tob(self, x, y, *args, **kwargs)
 
     patch(keras.Model, "train_on_batch", train_on_batch)
 
@@ -235,9 +250,10 @@ def install(state: KerasState, undo: list[Callable[[], None]]) -> None:
 
     @passes_through
     @functools.wraps(original_fit)
-    def fit(self: Any, x: Any = None, *args: Any, **kwargs: Any) -> Any:
+    def fit(self: Any, x: Any = None, y: Any = None, *args: Any, **kwargs: Any) -> Any:
         state.pending_batch = x if hasattr(x, "shape") else None
-        return original_fit(self, x, *args, **kwargs)
+        state.pending_target = y if hasattr(y, "shape") else None
+        return original_fit(self, x, y, *args, **kwargs)
 
     patch(keras.Model, "fit", fit)
 
