@@ -46,9 +46,10 @@ def record(state: KerasState, model: Any, x: Any, y: Any, location: Any) -> None
         return
     units = {last, *models.first_units(state, model)}
     units |= {u for edge in models.structure_edges(state, model) for u in edge[:2] if u}
-    made = state.unit_outputs.get(x) if x is not None else None
-    if made is not None:
-        units |= set(made.units)
+    for v in models.flat(x) if x is not None else []:  # [images, labels]: each input's source
+        made = state.unit_outputs.get(v)
+        if made is not None:
+            units |= set(made.units)
     producer = models.output_kind(model)
     high = 1.0 if producer == SIGMOID else 0.0  # a sigmoid's bounds; else nothing is known of the values
     bounds = TensorStats((), 0.0, high, 0.0, 0.0)

@@ -201,6 +201,19 @@ def record_batch_entries(state: KerasState, model: Any, x: Any, location: Any) -
     """(probe) ``model`` is trained on batch ``x``: its first units consume ``x``, its inner models the
     outputs of one another."""
     rec = state.rec
+    if isinstance(x, (list, tuple, dict)):
+        # several inputs ([images, labels]): which inner model takes which is not read, so no values are
+        # given (a label array is no image batch); only where each came from
+        unknown = TensorStats((), 0.0, 0.0, 0.0, 0.0)
+        sources = [state.unit_outputs.get(v) for v in flat(x)]
+        for unit in first_units(state, model):
+            for made in [m for m in sources if m is not None] + ([None] if None in sources else []):
+                rec.run.entries.append(EntryEvent(
+                    rec.next_seq(), rec.step, unit, sorted(made.units) if made else [], False, unknown,
+                    location, None, producer=made.producer if made else "",
+                    grad_path=made.grad_path if made else True))
+        record_structure(state, model, location)
+        return
     made = state.unit_outputs.get(x) if x is not None else None
     stats = stats_of(x) if x is not None and not _symbolic(x) else TensorStats((), 0.0, 0.0, 0.0, 0.0)
     # where the script made the array the batch was cut from (``x_train = raw / 255.0``)
@@ -234,7 +247,7 @@ def record_call(state: KerasState, model: Any, args: tuple, output: Any) -> None
     rec = state.rec
     location = user_location()
     consumers = first_units(state, model)
-    for x in _flat(args):
+    for x in flat(args):
         if isinstance(x, keras.KerasTensor):
             return  # building a functional model: the structure says it
         if not hasattr(x, "shape"):
@@ -259,15 +272,15 @@ def mark_output(state: KerasState, model: Any, output: Any) -> None:
     if unit is None:
         return
     made = Made(frozenset([unit]), True, output_kind(model))
-    for out in _flat(output):
+    for out in flat(output):
         state.unit_outputs.put(out, made)
 
 
-def _flat(value: Any) -> list[Any]:
+def flat(value: Any) -> list[Any]:
     if isinstance(value, (list, tuple)):
-        return [y for v in value for y in _flat(v)]
+        return [y for v in value for y in flat(v)]
     if isinstance(value, dict):
-        return [y for v in value.values() for y in _flat(v)]
+        return [y for v in value.values() for y in flat(v)]
     return [value]
 
 
