@@ -11,8 +11,8 @@ the wrappers in ``session.py``), the variables, and every op with the stack that
 - affine ops that follow each other with only reshapes, bias adds or batch norms between them, sigmoid and
   tanh ops behind an affine op (their input is measured), and with-logits losses (their input's producer).
 
-Values (a sigmoid's input, a loss's logits and labels, the consumed data) are measured by extra fetches of
-tensors the user's own ``run`` computes anyway (``Probe``), so the run does exactly the same work.
+Values (a sigmoid's input, a loss's logits and labels, the consumed data) are ``Probe``s: tensors that a
+user's ``run`` computes, read by the session wrapper in a read-only run of its own (``readonly.py``).
 """
 
 from __future__ import annotations
@@ -116,17 +116,13 @@ class GraphReader:
         initializer = getattr(var, "initializer", None)
         if initializer is not None:
             self.initializers[initializer.name] = key
-        shape = tuple(int(d) if d is not None else -1 for d in var.shape.as_list())
+        shape = _shape(var)
         self.rec.run.params[key] = ParamInfo(
             key=key, name=f"{unit}.variable[{'x'.join(str(s) for s in shape)}]", shape=shape, unit=unit,
             init_location=ops.init_location(var),
         )
         self.rec.run.units.setdefault(unit, []).append(key)
         return key
-
-    def key_of(self, op: Any) -> int | None:
-        var = ops.variable_op(op.outputs[0]) if op.outputs else None
-        return None if var is None else self.keys.get(var.name)
 
     # --- the walk -----------------------------------------------------------------------------
     def read(self, graph: Any, minimized: list[Minimized], variables: list[Any]) -> GraphModel:
@@ -166,7 +162,7 @@ class GraphReader:
             if op.type not in ops.VARIABLE_OPS or op.name not in trainable or op.name in self.keys:
                 continue
             frames = ops.user_frames(op)
-            shape = tuple(int(d) if d is not None else -1 for d in trainable[op.name].shape.as_list())
+            shape = _shape(trainable[op.name])
             twins = trained.get((frames[-1] if frames else None, shape), [])
             call, original = (frames[0] if frames else None), ""
             for stack, unit in twins:
@@ -350,6 +346,10 @@ class GraphReader:
             model.scores.append((logits, call.units))
             if labels is not None:
                 model.probes.append(Probe(labels, target_taken))
+
+
+def _shape(var: Any) -> tuple[int, ...]:
+    return tuple(int(d) if d is not None else -1 for d in var.shape.as_list())
 
 
 def _first_difference(a: list[Location], b: list[Location]) -> Location | None:
