@@ -1,6 +1,7 @@
 """The Keras 3 / TF2 adapter on tiny GANs trained for real, each in a process of its own: steps are counted
 per execution of a ``tf.function`` (not per trace), the stop_gradient twin of the TF2 tutorial style is
-found at its line, and the doctor leaves every loss bit for bit as it was."""
+found at its line, so is a generator loss aimed at the fake label (loss calls linked to their tape through
+the traced graph), and the doctor leaves every loss bit for bit as it was."""
 
 from __future__ import annotations
 
@@ -34,7 +35,7 @@ def train_step(real):
         fake = G(noise, training=True)
         real_out = D(real, training=True)
         fake_out = D({FAKE}, training=True)  # bug: cut
-        g_loss = bce(tf.ones_like(fake_out), fake_out)
+        g_loss = bce({G_TARGET}(fake_out), fake_out)  # bug: target
         d_loss = bce(tf.ones_like(real_out), real_out) + bce(tf.zeros_like(fake_out), fake_out)
     g_opt.apply_gradients(zip(g_tape.gradient(g_loss, G.trainable_variables), G.trainable_variables))
     d_opt.apply_gradients(zip(d_tape.gradient(d_loss, D.trainable_variables), D.trainable_variables))
@@ -47,9 +48,10 @@ for it in range({ITERATIONS}):
 '''
 
 
-def _tape(tmp_path: Path, fake: str = "fake", iterations: int = 10) -> Path:
-    path = tmp_path / ("tape_cut.py" if fake != "fake" else "tape.py")
-    path.write_text(TAPE.replace("{FAKE}", fake).replace("{ITERATIONS}", str(iterations)), encoding="utf-8")
+def _tape(tmp_path: Path, fake: str = "fake", iterations: int = 10, g_target: str = "tf.ones_like") -> Path:
+    path = tmp_path / f"tape_{len(list(tmp_path.glob('tape*.py')))}.py"
+    text = TAPE.replace("{FAKE}", fake).replace("{ITERATIONS}", str(iterations))
+    path.write_text(text.replace("{G_TARGET}", g_target), encoding="utf-8")
     return path
 
 
@@ -71,6 +73,15 @@ def test_stop_gradient_on_the_fake_is_found_at_its_line(tmp_path: Path) -> None:
     assert found and found[0]["id"] == "generator-no-gradient", describe(doc)
     assert found[0]["location"]["line"] == line_of(script, "# bug: cut")
     assert "tf.stop_gradient" in found[0]["fix"]  # the fix is written for TF2, not torch
+
+
+def test_generator_loss_toward_the_fake_label_is_found_at_its_line(tmp_path: Path) -> None:
+    needs_keras()
+    script = _tape(tmp_path, g_target="tf.zeros_like")
+    doc = doctor_json(script, 20, tmp_path, KERAS_ENV)
+    found = errors(doc)
+    assert found and found[0]["id"] == "label-mismatch", describe(doc)
+    assert found[0]["location"]["line"] == line_of(script, "# bug: target")
 
 
 def _losses(cmd: list[str], cwd: Path) -> list[str]:

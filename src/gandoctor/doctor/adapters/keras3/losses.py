@@ -18,7 +18,9 @@ import numpy as np
 from gandoctor.doctor.adapters.keras3 import models
 from gandoctor.doctor.adapters.keras3.state import KerasState
 from gandoctor.doctor.events import SIGMOID, LossCallEvent, TensorStats
+from gandoctor.doctor.locations import user_location
 
+PENDING = 1_000_000  # indexes of loss calls the script makes (kept apart from the compiled ones)
 _NAMES = {"binary_crossentropy": "bce", "bce": "bce", "mean_squared_error": "mse", "mse": "mse"}
 
 
@@ -61,3 +63,58 @@ def record(state: KerasState, model: Any, x: Any, y: Any, location: Any) -> None
         rec.next_seq(), rec.step, len(rec.run.loss_calls), kind, location, producer, None, bounds,
         sorted(units), target=models.stats_of(y), target_value=constant,
         loss_location=loss_location or state.compile_lines.get(model), input_op=models.output_op(model)))
+
+
+def record_call(state: KerasState, loss: Any, y_true: Any, y_pred: Any, out: Any) -> None:
+    """(probe) The script called a loss object on a network's output. It becomes a ``LossCallEvent`` only
+    once a ``tape.gradient`` of it is seen (``link``): the step it feeds is then known, never guessed from
+    the order of events (an eager ``real_loss + fake_loss`` is not followed, and stays out)."""
+    kind = kind_of(loss)
+    made = state.unit_outputs.get(y_pred)
+    if kind is None or made is None:
+        return
+    if models.symbolic(y_pred):
+        high = 1.0 if made.producer == SIGMOID else 0.0
+        input_stats = TensorStats((), 0.0, high, 0.0, 0.0)
+    else:
+        input_stats = models.stats_of(y_pred)
+    target = _static(y_true)
+    constant = None
+    if target is not None and target.size:
+        flat = target.reshape(-1)
+        constant = float(flat[0]) if np.all(flat == flat[0]) else None
+    rec = state.rec
+    index = PENDING + len(state.pending_losses) + len(rec.run.loss_calls)
+    state.pending_losses[index] = LossCallEvent(
+        rec.next_seq(), rec.step, index, kind, user_location(), made.producer, None, input_stats,
+        sorted(made.units), target=models.stats_of(target) if target is not None else None,
+        target_value=constant, loss_location=state.loss_lines.get(loss), input_op=made.producer)
+    state.loss_outputs.put(out, index)
+
+
+def link(state: KerasState, index: int) -> None:
+    """A backward carries loss call ``index``: it joins the run's loss calls, in order of seq."""
+    event = state.pending_losses.pop(index, None)
+    if event is None:
+        return
+    calls = state.rec.run.loss_calls
+    at = next((i for i, c in enumerate(calls) if c.seq > event.seq), len(calls))
+    calls.insert(at, event)
+
+
+def _static(y: Any) -> np.ndarray | None:
+    """The target's values: read when eager, folded when traced (``tf.ones_like`` of a known shape)."""
+    if isinstance(y, np.ndarray):
+        return y
+    if not models.symbolic(y):
+        try:
+            return np.asarray(y)
+        except Exception:
+            return None
+    try:
+        import tensorflow as tf
+
+        value = tf.get_static_value(y)
+    except Exception:
+        return None
+    return None if value is None else np.asarray(value)

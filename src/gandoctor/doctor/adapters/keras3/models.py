@@ -215,7 +215,7 @@ def record_batch_entries(state: KerasState, model: Any, x: Any, location: Any) -
         record_structure(state, model, location)
         return
     made = state.unit_outputs.get(x) if x is not None else None
-    stats = stats_of(x) if x is not None and not _symbolic(x) else TensorStats((), 0.0, 0.0, 0.0, 0.0)
+    stats = stats_of(x) if x is not None and not symbolic(x) else TensorStats((), 0.0, 0.0, 0.0, 0.0)
     # where the script made the array the batch was cut from (``x_train = raw / 255.0``)
     data_loc = (array_source(x) or assigned_at(x)) if x is not None else None
     for unit in first_units(state, model):
@@ -247,31 +247,30 @@ def record_call(state: KerasState, model: Any, args: tuple, output: Any) -> None
     rec = state.rec
     location = user_location()
     consumers = first_units(state, model)
+    upstream: set[str] = set()  # the networks behind its inputs: D(G(z))'s output is G's and D's
     for x in flat(args):
         if isinstance(x, keras.KerasTensor):
             return  # building a functional model: the structure says it
         if not hasattr(x, "shape"):
             continue
         made = state.unit_outputs.get(x)
-        stats = TensorStats((), 0.0, 0.0, 0.0, 0.0) if _symbolic(x) else stats_of(x)
+        if made is not None:
+            upstream |= made.units
+        stats = TensorStats((), 0.0, 0.0, 0.0, 0.0) if symbolic(x) else stats_of(x)
         for unit in consumers:
             rec.run.entries.append(EntryEvent(
                 rec.next_seq(), rec.step, unit, sorted(made.units) if made else [], False, stats, location,
                 None if made else assigned_at(x), producer=made.producer if made else "",
                 grad_path=made.grad_path if made else True))
-        for consumer, source, kind in structure_edges(state, model):
-            if source is not None:
-                rec.run.entries.append(EntryEvent(
-                    rec.next_seq(), rec.step, consumer, [source], False, TensorStats((), 0.0, 0.0, 0.0, 0.0),
-                    location, None, producer=kind))
-    mark_output(state, model, output)
+    record_structure(state, model, location)
+    mark_output(state, model, output, upstream)
 
 
-def mark_output(state: KerasState, model: Any, output: Any) -> None:
+def mark_output(state: KerasState, model: Any, output: Any, upstream: set[str] | None = None) -> None:
     unit = last_unit(state, model)
     if unit is None:
         return
-    made = Made(frozenset([unit]), True, output_kind(model))
+    made = Made(frozenset([unit, *(upstream or ())]), True, output_kind(model))
     for out in flat(output):
         state.unit_outputs.put(out, made)
 
@@ -284,7 +283,7 @@ def flat(value: Any) -> list[Any]:
     return [value]
 
 
-def _symbolic(x: Any) -> bool:
+def symbolic(x: Any) -> bool:
     """A tensor without values (traced in a ``tf.function``, or a KerasTensor)."""
     if isinstance(x, np.ndarray):
         return False

@@ -49,7 +49,7 @@ def emit_steps(state: KerasState, applied: list[Applied], before: dict | None,
         events.append(StepEvent(0, 0, a.optimizer, len(keys), sum(1 for k in keys if k not in with_grad),
                                 a.location or location, probe,
                                 changed=bool(moved) if moved is not None else None,
-                                changed_params=moved, trained_params=list(keys)))
+                                sources=list(a.sources), changed_params=moved, trained_params=list(keys)))
     for i, event in enumerate(events):
         if i < len(events) - 1:
             rec.guard("keras step", _count, state, event)
@@ -310,4 +310,7 @@ def _applied(state: KerasState, opt: Any, grads: list, variables: list | None) -
     keys = [state.key(v) for v in variables]
     with_grad = [k for k, g in zip(keys, grads, strict=False) if g is not None]
     index = state.optimizer_index(opt, keys, applied=True)
-    return Applied(index, keys, with_grad, user_location())
+    sources = set()
+    if state.rec.probe:
+        sources = {s for g in grads if g is not None and (s := state.grad_sources.get(g)) is not None}
+    return Applied(index, keys, with_grad, user_location(), sorted(sources))

@@ -39,6 +39,7 @@ class Applied:
     keys: list[int]
     with_grad: list[int]
     location: Location | None
+    sources: list[int] = field(default_factory=list)  # the tape.gradient calls whose gradients it applied
 
 
 class KerasState:
@@ -67,6 +68,9 @@ class KerasState:
         self.role_units: dict[str, set[str]] = {}  # role -> units, from the data flow at the probe's end
         self.first_units = ById()  # model -> the units consuming its input (after the probe)
         self.predicted = ById()  # model -> what its predict() outputs are (a Made), False for unknown
+        self.loss_outputs = ById()  # (probe) a loss object's output tensor -> its LossCallEvent index
+        self.pending_losses: dict[int, Any] = {}  # loss calls no backward has been seen to carry yet
+        self.grad_sources = ById()  # (probe) a gradient tensor from tape.gradient -> its backward index
 
     @contextmanager
     def aside(self) -> Iterator[None]:

@@ -18,6 +18,7 @@ from collections.abc import Callable
 from typing import Any
 
 from gandoctor.doctor import locations
+from gandoctor.doctor.adapters.keras3 import losses
 from gandoctor.doctor.adapters.keras3.models import Made
 from gandoctor.doctor.adapters.keras3.optimizers import emit_steps
 from gandoctor.doctor.adapters.keras3.state import Applied, KerasState
@@ -126,8 +127,49 @@ def install(state: KerasState, undo: list[Callable[[], None]]) -> None:
         loss = None
         if tf.executing_eagerly() and hasattr(target, "numpy") and getattr(target, "shape", None) == ():
             loss = float(target.numpy())
-        rec.run.backwards.append(BackwardEvent(rec.next_seq(), rec.step, len(rec.run.backwards),
-                                               user_location(), True, loss, params=got, targets=targets))
+        index = len(rec.run.backwards)
+        carried = sorted(_losses_behind(target))
+        for i in carried:
+            losses.link(state, i)
+        flags = [f"loss:{i}" for i in carried]
+        rec.run.backwards.append(BackwardEvent(rec.next_seq(), rec.step, index, user_location(), True, loss,
+                                               flags=flags, params=got, targets=targets))
+        for g in flat_grads:
+            if g is not None:
+                state.grad_sources.put(g, index)
+
+    def _losses_behind(target: Any) -> set[int]:
+        """The loss calls (``loss_object(y_true, y_pred)``) whose outputs the backpropagated tensor sums:
+        itself, or, in a traced graph, any tensor among its inputs (``real_loss + fake_loss``)."""
+        found: set[int] = set()
+        todo, seen = [target], set()
+        while todo and len(seen) < 200:
+            t = todo.pop()
+            if id(t) in seen:
+                continue
+            seen.add(id(t))
+            index = state.loss_outputs.get(t)
+            if index is not None:
+                found.add(index)
+                continue
+            op = getattr(t, "op", None) if not tf.executing_eagerly() else None
+            if op is not None:
+                todo.extend(op.inputs)
+        return found
+
+    # loss_object(y_true, y_pred) called by the script (a GradientTape step, a custom train_step)
+    original_loss_call = keras.losses.Loss.__call__
+
+    @passes_through
+    @functools.wraps(original_loss_call)
+    def loss_call(self: Any, y_true: Any, y_pred: Any, *args: Any, **kwargs: Any) -> Any:
+        out = original_loss_call(self, y_true, y_pred, *args, **kwargs)
+        if rec.probe and not state.quiet and _scripts_own(state):
+            rec.guard("keras loss call", losses.record_call, state, self, y_true, y_pred, out)
+        return out
+
+    keras.losses.Loss.__call__ = loss_call  # type: ignore[method-assign]
+    undo.append(lambda: setattr(keras.losses.Loss, "__call__", original_loss_call))
 
     tf.GradientTape.gradient = gradient  # type: ignore[method-assign]
     undo.append(lambda: setattr(tf.GradientTape, "gradient", original_gradient))
@@ -153,3 +195,12 @@ def install(state: KerasState, undo: list[Callable[[], None]]) -> None:
 
     tf.stop_gradient = stop_gradient
     undo.append(lambda: setattr(tf, "stop_gradient", original_stop))
+
+
+def _scripts_own(state: KerasState) -> bool:
+    """A loss the script calls itself: not the compiled loss Keras' own ``train_step`` computes (read from
+    ``compile`` instead, see ``losses.record``), but one a custom ``train_step`` calls."""
+    import keras
+
+    call = state.train_call
+    return call is None or type(call.model).train_step is not keras.Model.train_step
