@@ -23,6 +23,8 @@ TEXT = {
         "sigmoid saturates, exactly for the fakes that most need a push, so training stalls.",
         fix="Remove the nn.Sigmoid at this line (D ends in a linear layer) and keep nn.MSELoss() against the "
         "real/fake targets; or, to keep the sigmoid, use nn.BCELoss() instead of MSE.",
+        fix_for={"keras": "Drop the sigmoid activation of D's last layer at this line (a plain Dense(1)) and "
+                 "keep loss=\"mse\"; or, to keep the sigmoid, compile with loss=\"binary_crossentropy\"."},
     ),
     "zh": Text(
         summary="最小二乘（MSE）GAN 损失是在判别器的 sigmoid 输出上计算的",
@@ -30,6 +32,8 @@ TEXT = {
         "而这恰恰是最需要推动的假样本，训练因此停滞。",
         fix="去掉此行的 nn.Sigmoid（D 以线性层结尾），保留对真/假目标的 nn.MSELoss()；"
         "若要保留 sigmoid，则用 nn.BCELoss() 代替 MSE。",
+        fix_for={"keras": "去掉此行 D 最后一层的 sigmoid 激活（用不带激活的 Dense(1)），保留 loss=\"mse\"；"
+                 "若要保留 sigmoid，则用 loss=\"binary_crossentropy\" 编译。"},
     ),
 }
 

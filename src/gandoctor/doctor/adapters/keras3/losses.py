@@ -59,8 +59,10 @@ def record(state: KerasState, model: Any, x: Any, y: Any, location: Any) -> None
     constant = float(flat[0]) if np.all(flat == flat[0]) else None
     rec = state.rec
     loss_location = state.loss_lines.get(loss) if not isinstance(loss, str) else None
+    layer = models.output_layer(model)
+    input_location = state.layer_lines.get(layer) if layer is not None else None  # where D's last layer is
     rec.run.loss_calls.append(LossCallEvent(
-        rec.next_seq(), rec.step, len(rec.run.loss_calls), kind, location, producer, None, bounds,
+        rec.next_seq(), rec.step, len(rec.run.loss_calls), kind, location, producer, input_location, bounds,
         sorted(units), target=models.stats_of(y), target_value=constant,
         loss_location=loss_location or state.compile_lines.get(model), input_op=models.output_op(model)))
 

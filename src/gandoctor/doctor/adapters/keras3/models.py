@@ -324,6 +324,21 @@ def install(state: KerasState, undo: list[Callable[[], None]]) -> None:
             rec.run.requires_grad.append(RequiresGradEvent(rec.next_seq(), rec.step, keys, bool(value),
                                                            user_location()))
 
+    # a layer's construction: its line (the Dense(1, activation="sigmoid") a loss is fed by)
+    original_layer_init = Layer.__init__
+
+    @passes_through
+    @functools.wraps(original_layer_init)
+    def layer_init(self: Any, *args: Any, **kwargs: Any) -> None:
+        original_layer_init(self, *args, **kwargs)
+        if rec.probe and state.layer_lines.get(self) is None:
+            loc = user_location()
+            if loc is not None:
+                state.layer_lines.put(self, loc)
+
+    Layer.__init__ = layer_init  # type: ignore[method-assign]
+    undo.append(lambda: setattr(Layer, "__init__", original_layer_init))
+
     Layer.trainable = property(prop.fget, set_trainable, prop.fdel, prop.__doc__)
     undo.append(lambda: setattr(Layer, "trainable", prop))
 

@@ -63,6 +63,7 @@ class KerasState:
         self.pending_batch: Any = None  # the x of the train_on_batch/fit call starting now
         self.pending_target: Any = None  # and its y
         self.loss_lines = ById()  # a Keras Loss object -> the user line that built it
+        self.layer_lines = ById()  # a Keras layer -> the user line that built it
         self.step_lines = ById()  # model -> the user line of its last train step seen in the probe
         self.trained = ById()  # model -> its param keys (the params its train step is meant to train)
         self.role_units: dict[str, set[str]] = {}  # role -> units, from the data flow at the probe's end
