@@ -10,6 +10,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from .checks.keras_gans import KERAS_ENV, classic, needs_keras
 from .framework_runs import describe, doctor_json, errors, line_of
 
@@ -84,9 +86,9 @@ def test_generator_loss_toward_the_fake_label_is_found_at_its_line(tmp_path: Pat
     assert found[0]["location"]["line"] == line_of(script, "# bug: target")
 
 
-def _losses(cmd: list[str], cwd: Path) -> list[str]:
+def _losses(cmd: list[str], cwd: Path, env: dict[str, str] | None = None) -> list[str]:
     done = subprocess.run(cmd, capture_output=True, text=True, timeout=600, cwd=cwd,
-                          env={**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3", **KERAS_ENV})
+                          env={**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3", **(env or KERAS_ENV)})
     lines = [line for line in done.stdout.splitlines() if line.startswith("loss ")]
     assert lines, done.stderr[-3000:]
     return lines
@@ -104,3 +106,37 @@ def test_the_doctor_leaves_the_losses_unchanged(tmp_path: Path) -> None:
         watched = _losses([sys.executable, "-m", "gandoctor", "run", "--no-report", "--max-steps", "100000",
                            str(script)], tmp_path)
         assert watched == plain, (script.name, plain[:3], watched[:3])
+
+
+# everyday Keras, no GAN: fit with validation and a callback, evaluate, predict, save and load, a frozen fit
+EVERYDAY = """
+import numpy as np, keras
+from keras import layers
+from sklearn.datasets import load_digits
+keras.utils.set_random_seed(0)
+d = load_digits()
+x, y = d.data.astype("float32") / 16.0, d.target
+m = keras.Sequential([keras.Input((64,)), layers.Dense(32, activation="relu"), layers.Dropout(0.2),
+                      layers.BatchNormalization(), layers.Dense(10, activation="softmax")])
+m.compile(optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+h = m.fit(x, y, epochs=2, batch_size=64, validation_split=0.2, verbose=0,
+          callbacks=[keras.callbacks.EarlyStopping(patience=1)])
+print("loss", h.history["loss"], h.history["val_loss"], m.evaluate(x, y, verbose=0))
+print("loss", m.predict(x[:3], verbose=0).tolist())
+m.save("{SAVED}")
+print("loss", keras.models.load_model("{SAVED}").predict(x[:2], verbose=0).tolist())
+m.trainable = False
+print("loss", m.fit(x, y, epochs=1, verbose=0).history["loss"])
+"""
+
+
+@pytest.mark.parametrize("backend", ["tensorflow", "torch"])
+def test_everyday_keras_runs_the_same(tmp_path: Path, backend: str) -> None:
+    needs_keras(backend)
+    script = tmp_path / "everyday.py"
+    script.write_text(EVERYDAY.replace("{SAVED}", str(tmp_path / "m.keras")), encoding="utf-8")
+    env = {"KERAS_BACKEND": backend}
+    plain = _losses([sys.executable, str(script)], tmp_path, env)
+    watched = _losses([sys.executable, "-m", "gandoctor", "run", "--no-report", "--max-steps", "100000",
+                       str(script)], tmp_path, env)
+    assert watched == plain

@@ -12,14 +12,13 @@ Each ``trainable = ...`` the script sets on a layer is a ``RequiresGradEvent`` a
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
-from gandoctor.doctor.adapters.keras3.state import KerasState, model_variables
+from gandoctor.doctor.adapters.keras3.state import KerasState, model_variables, wraps
 from gandoctor.doctor.events import AFFINE, OTHER, SIGMOID, TANH, EntryEvent, RequiresGradEvent, TensorStats
 from gandoctor.doctor.locations import array_source, assigned_at, passes_through, user_location
 
@@ -328,7 +327,7 @@ def install(state: KerasState, undo: list[Callable[[], None]]) -> None:
     original_layer_init = Layer.__init__
 
     @passes_through
-    @functools.wraps(original_layer_init)
+    @wraps(original_layer_init)
     def layer_init(self: Any, *args: Any, **kwargs: Any) -> None:
         original_layer_init(self, *args, **kwargs)
         if rec.probe and state.layer_lines.get(self) is None:
@@ -346,7 +345,7 @@ def install(state: KerasState, undo: list[Callable[[], None]]) -> None:
     original_predict = keras.Model.predict
 
     @passes_through
-    @functools.wraps(original_predict)
+    @wraps(original_predict)
     def predict(self: Any, *args: Any, **kwargs: Any) -> Any:
         state.quiet += 1
         try:
@@ -376,7 +375,7 @@ def install(state: KerasState, undo: list[Callable[[], None]]) -> None:
     calling = [0]
 
     @passes_through
-    @functools.wraps(original_call)
+    @wraps(original_call)
     def call(self: Any, *args: Any, **kwargs: Any) -> Any:
         trained = state.train_call is not None and state.train_call.model is self
         if not rec.probe or state.quiet or calling[0] or trained:

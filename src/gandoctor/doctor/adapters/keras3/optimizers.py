@@ -12,12 +12,11 @@ and a combined generator step to move the discriminator too.
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Callable
 from typing import Any
 
 from gandoctor.doctor.adapters.keras3 import losses, models, stats
-from gandoctor.doctor.adapters.keras3.state import Applied, KerasState, TrainCall
+from gandoctor.doctor.adapters.keras3.state import Applied, KerasState, TrainCall, wraps
 from gandoctor.doctor.events import Location, StepEvent, StepStats
 from gandoctor.doctor.locations import name_in_frame, passes_through, user_location
 
@@ -89,7 +88,7 @@ def install(state: KerasState, undo: list[Callable[[], None]]) -> None:
     original_init = BaseOptimizer.__init__
 
     @passes_through
-    @functools.wraps(original_init)
+    @wraps(original_init)
     def init(self: Any, *args: Any, **kwargs: Any) -> None:
         original_init(self, *args, **kwargs)
         loc = user_location()
@@ -102,7 +101,7 @@ def install(state: KerasState, undo: list[Callable[[], None]]) -> None:
     original_loss_init = keras.losses.Loss.__init__
 
     @passes_through
-    @functools.wraps(original_loss_init)
+    @wraps(original_loss_init)
     def loss_init(self: Any, *args: Any, **kwargs: Any) -> None:
         original_loss_init(self, *args, **kwargs)
         loc = user_location()
@@ -115,7 +114,7 @@ def install(state: KerasState, undo: list[Callable[[], None]]) -> None:
     original_apply = BaseOptimizer.apply
 
     @passes_through
-    @functools.wraps(original_apply)
+    @wraps(original_apply)
     def apply(self: Any, grads: Any, trainable_variables: Any = None) -> Any:
         grads = list(grads)
         variables = list(trainable_variables) if trainable_variables is not None else None
@@ -145,7 +144,7 @@ def install(state: KerasState, undo: list[Callable[[], None]]) -> None:
     original_compile = keras.Model.compile
 
     @passes_through
-    @functools.wraps(original_compile)
+    @wraps(original_compile)
     def compile(self: Any, *args: Any, **kwargs: Any) -> Any:
         out = original_compile(self, *args, **kwargs)
         rec.guard("keras compile", _compiled, self, user_location())
@@ -174,7 +173,7 @@ def install(state: KerasState, undo: list[Callable[[], None]]) -> None:
     original_make = keras.Model.make_train_function
 
     @passes_through
-    @functools.wraps(original_make)
+    @wraps(original_make)
     def make_train_function(self: Any, *args: Any, **kwargs: Any) -> Any:
         out = original_make(self, *args, **kwargs)
         fn = getattr(self, "train_function", None)
@@ -239,7 +238,7 @@ def install(state: KerasState, undo: list[Callable[[], None]]) -> None:
     original_tob = keras.Model.train_on_batch
 
     @passes_through
-    @functools.wraps(original_tob)
+    @wraps(original_tob)
     def train_on_batch(self: Any, x: Any = None, y: Any = None, *args: Any, **kwargs: Any) -> Any:
         state.pending_batch, state.pending_target = x, y
         return original_tob(self, x, y, *args, **kwargs)
@@ -249,7 +248,7 @@ def install(state: KerasState, undo: list[Callable[[], None]]) -> None:
     original_fit = keras.Model.fit
 
     @passes_through
-    @functools.wraps(original_fit)
+    @wraps(original_fit)
     def fit(self: Any, x: Any = None, y: Any = None, *args: Any, **kwargs: Any) -> Any:
         state.pending_batch = x if hasattr(x, "shape") else None
         state.pending_target = y if hasattr(y, "shape") else None
@@ -263,7 +262,7 @@ def install(state: KerasState, undo: list[Callable[[], None]]) -> None:
         original_spec = keras_backend.compute_output_spec
 
         @passes_through
-        @functools.wraps(original_spec)
+        @wraps(original_spec)
         def compute_output_spec(*args: Any, **kwargs: Any) -> Any:
             with state.aside():
                 return original_spec(*args, **kwargs)
@@ -282,7 +281,7 @@ def install(state: KerasState, undo: list[Callable[[], None]]) -> None:
 
 def _aside(state: KerasState, fn: Any) -> Any:
     @passes_through
-    @functools.wraps(fn)
+    @wraps(fn)
     def run_aside(*args: Any, **kwargs: Any) -> Any:
         with state.aside():
             return fn(*args, **kwargs)

@@ -8,9 +8,11 @@ its own and is no unit. Nothing here reads a user's variable, class or model nam
 
 from __future__ import annotations
 
+import functools
+import inspect
 import weakref
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -232,6 +234,20 @@ class KerasState:
                 if v is not None and not np.array_equal(_numpy(v), old):
                     found.append(key)
         return found
+
+
+def wraps(original: Any) -> Any:
+    """``functools.wraps`` that also gives the wrapper the original's ``__signature__``: Keras reads a
+    layer's constructor with ``inspect.getfullargspec``, which does not follow ``__wrapped__`` (a wrapper
+    seen as ``(self, *args, **kwargs)`` broke ``model.save``)."""
+
+    def decorate(wrapper: Any) -> Any:
+        wrapper = functools.wraps(original)(wrapper)
+        with suppress(TypeError, ValueError):  # a builtin without a readable signature keeps none
+            wrapper.__signature__ = inspect.signature(original)
+        return wrapper
+
+    return decorate
 
 
 class _Gone:

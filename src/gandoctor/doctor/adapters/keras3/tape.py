@@ -13,7 +13,6 @@ same with and without it.
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Callable
 from typing import Any
 
@@ -21,7 +20,7 @@ from gandoctor.doctor import locations
 from gandoctor.doctor.adapters.keras3 import losses
 from gandoctor.doctor.adapters.keras3.models import Made
 from gandoctor.doctor.adapters.keras3.optimizers import emit_steps
-from gandoctor.doctor.adapters.keras3.state import Applied, KerasState
+from gandoctor.doctor.adapters.keras3.state import Applied, KerasState, wraps
 from gandoctor.doctor.events import BackwardEvent, CutEvent, Location
 from gandoctor.doctor.locations import passes_through, user_location
 from gandoctor.doctor.recorder import ById
@@ -40,7 +39,7 @@ def install(state: KerasState, undo: list[Callable[[], None]]) -> None:
     source_maps: dict[str, dict[int, Location]] = {}
     original_load_ast = loader.load_ast
 
-    @functools.wraps(original_load_ast)
+    @wraps(original_load_ast)
     def load_ast(*args: Any, **kwargs: Any) -> Any:
         out = original_load_ast(*args, **kwargs)
         if isinstance(out, tuple) and len(out) == 3 and isinstance(out[2], dict):
@@ -64,7 +63,7 @@ def install(state: KerasState, undo: list[Callable[[], None]]) -> None:
     running = [0]
 
     @passes_through
-    @functools.wraps(original_call)
+    @wraps(original_call)
     def call(self: Any, *args: Any, **kwargs: Any) -> Any:
         if running[0] or state.train_call is not None or not tf.executing_eagerly():
             return original_call(self, *args, **kwargs)
@@ -101,7 +100,7 @@ def install(state: KerasState, undo: list[Callable[[], None]]) -> None:
     original_gradient = tf.GradientTape.gradient
 
     @passes_through
-    @functools.wraps(original_gradient)
+    @wraps(original_gradient)
     def gradient(self: Any, target: Any, sources: Any, *args: Any, **kwargs: Any) -> Any:
         out = original_gradient(self, target, sources, *args, **kwargs)
         if rec.probe and not state.quiet:
@@ -161,7 +160,7 @@ def install(state: KerasState, undo: list[Callable[[], None]]) -> None:
     original_loss_call = keras.losses.Loss.__call__
 
     @passes_through
-    @functools.wraps(original_loss_call)
+    @wraps(original_loss_call)
     def loss_call(self: Any, y_true: Any, y_pred: Any, *args: Any, **kwargs: Any) -> Any:
         out = original_loss_call(self, y_true, y_pred, *args, **kwargs)
         if rec.probe and not state.quiet and _scripts_own(state):
@@ -178,7 +177,7 @@ def install(state: KerasState, undo: list[Callable[[], None]]) -> None:
     original_stop = tf.stop_gradient
 
     @passes_through
-    @functools.wraps(original_stop)
+    @wraps(original_stop)
     def stop_gradient(x: Any, *args: Any, **kwargs: Any) -> Any:
         out = original_stop(x, *args, **kwargs)
         if rec.probe:
