@@ -16,7 +16,8 @@ import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-QUICK_ARGS = {"train_speed.py": ["1"], "doctor_overhead.py": ["3"], "fid_cats.py": ["200"]}
+QUICK_ARGS = {"train_speed.py": ["1"], "doctor_overhead.py": ["3"], "fid_cats.py": ["200"],
+              "doctor_overhead_tf.py": ["2"], "doctor_overhead_keras.py": ["2"]}
 
 
 def main(quick: bool) -> int:
