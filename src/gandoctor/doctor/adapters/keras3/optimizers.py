@@ -159,10 +159,10 @@ def install(state: KerasState, undo: list[Callable[[], None]]) -> None:
             if state.optimizer_lines.get(opt) is None:
                 state.optimizer_lines.put(opt, loc)
             # what it will update, as far as the flags say now (its first step tells for sure)
-            index = state.optimizer_index(opt, [state.key(v) for v in model.trainable_weights])
+            index = state.optimizer_index(opt, [state.key(v) for v in model.trainable_weights], model=model)
             info = rec.run.optimizers[index]
             owner = name_in_frame(model)  # for messages only: "discriminator.optimizer"
-            if not info.name and owner:
+            if owner and (not info.name or state.shares_optimizer(opt, model)):
                 info.name = f"{owner}.optimizer"
         if rec.probe:
             models.record_structure(state, model, loc)
@@ -210,7 +210,9 @@ def install(state: KerasState, undo: list[Callable[[], None]]) -> None:
             cached[id(model)] = list(last.values())
         applied = cached.get(id(model), [])
         opt = getattr(model, "optimizer", None)
-        idle = rec.guard("keras step", state.optimizer_index, opt) if opt is not None else None
+        idle = None
+        if opt is not None:
+            idle = rec.guard("keras step", lambda: state.optimizer_index(opt, model=model))
         if idle is not None and applied and all(a.optimizer != idle for a in applied):
             # a custom train_step trains with optimizers of its own: the compiled one is not in use
             rec.guard("keras step", state.drop_guess, idle)
@@ -308,7 +310,11 @@ def _applied(state: KerasState, opt: Any, grads: list, variables: list | None) -
         variables = list(getattr(opt, "_trainable_variables", []))
     keys = [state.key(v) for v in variables]
     with_grad = [k for k, g in zip(keys, grads, strict=False) if g is not None]
-    index = state.optimizer_index(opt, keys, applied=True)
+    # the compiled optimizer of the model whose train step runs now is that model's (one object
+    # compiled into D and into the combined model is two optimizers); any other is the script's own
+    call = state.train_call
+    model = call.model if call is not None and getattr(call.model, "optimizer", None) is opt else None
+    index = state.optimizer_index(opt, keys, applied=True, model=model)
     sources = set()
     if state.rec.probe:
         sources = {s for g in grads if g is not None and (s := state.grad_sources.get(g)) is not None}

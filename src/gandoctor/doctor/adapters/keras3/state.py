@@ -53,7 +53,11 @@ class KerasState:
         self._units = ById()  # model -> unit name
         self._names: set[str] = set()  # the names of those units
         self._models: list[weakref.ref] = []  # every model seen, to snapshot their variables
-        self._optimizers = ById()  # optimizer -> index
+        self._optimizers = ById()  # optimizer -> index (applied by the script itself)
+        # (id(optimizer), id(model)) -> (optimizer ref, model ref, index): a compiled model's optimizer
+        # is one per model, so one optimizer object compiled into two models (D and the combined
+        # model) is two optimizers, each with the weights that model trains
+        self._model_optimizers: dict[tuple[int, int], tuple[weakref.ref, weakref.ref, int]] = {}
         self._confirmed: set[int] = set()  # optimizers whose variables an application has shown
         self._applied_keys: dict[int, list[int]] = {}  # optimizer -> the variables of its last application
         self.optimizer_lines = ById()  # optimizer -> the user line that built it
@@ -175,12 +179,15 @@ class KerasState:
         return [m for ref in self._models if (m := ref()) is not None]
 
     # --- optimizers --------------------------------------------------------------------------
-    def optimizer_index(self, opt: Any, keys: list[int] | None = None, applied: bool = False) -> int:
+    def optimizer_index(self, opt: Any, keys: list[int] | None = None, applied: bool = False,
+                        model: Any = None) -> int:
         """The optimizer's index (registered on first sight); ``keys``: the variables it updates, as far as
         they are known now (added to those known before). The variables of its first application
         (``applied``) replace the guess made at ``compile()``: Keras 3 takes a model's trainable weights
-        at its first train step, whatever they were at compile."""
-        index = self._optimizers.get(opt)
+        at its first train step, whatever they were at compile. ``model``: the compiled model whose
+        train step uses ``opt`` (its ``compile``, its ``train_on_batch``/``fit``): each model compiled
+        with one optimizer object has an index of its own."""
+        index = self._model_index(opt, model) if model is not None else self._optimizers.get(opt)
         run = self.rec.run
         if index is not None and applied and self._applied_keys.get(index) == keys:
             return index  # the same variables as its last application: nothing new (every eager step)
@@ -188,8 +195,11 @@ class KerasState:
             self._applied_keys[index] = list(keys or [])
         if index is None:
             index = len(run.optimizers)
-            self._optimizers.put(opt, index)
-            self.rec._optimizers[id(opt)] = index  # one numbering with torch's optimizers
+            if model is not None:
+                self._model_optimizers[(id(opt), id(model))] = (weakref.ref(opt), weakref.ref(model), index)
+            else:
+                self._optimizers.put(opt, index)
+            self.rec._optimizers.setdefault(id(opt), index)  # one numbering with torch's optimizers
             loc = self.optimizer_lines.get(opt)
             with self.aside():
                 lr = _learning_rate(opt)
@@ -206,6 +216,17 @@ class KerasState:
                 info.params.append(key)
                 run.params[key].optimizers.append(index)
         return index
+
+    def _model_index(self, opt: Any, model: Any) -> int | None:
+        entry = self._model_optimizers.get((id(opt), id(model)))
+        if entry is None or entry[0]() is not opt or entry[1]() is not model:
+            return None
+        return entry[2]
+
+    def shares_optimizer(self, opt: Any, model: Any) -> bool:
+        """Whether ``opt`` is also the compiled optimizer of a model other than ``model``."""
+        return any(o() is opt and m() is not model and m() is not None
+                   for o, m, _ in self._model_optimizers.values())
 
     def drop_guess(self, index: int) -> None:
         """Forget the variables guessed at ``compile()`` for an optimizer no application has confirmed."""
