@@ -86,6 +86,37 @@ def test_generator_loss_toward_the_fake_label_is_found_at_its_line(tmp_path: Pat
     assert found[0]["location"]["line"] == line_of(script, "# bug: target")
 
 
+def test_unit_range_data_into_a_traced_step_is_found_at_its_scaling_line(tmp_path: Path) -> None:
+    """The real batches reach D only inside the tf.function (symbolic there): their values are read from
+    the call's own arguments; the tanh G's range is its output op's."""
+    needs_keras()
+    script = _tape(tmp_path)
+    text = script.read_text(encoding="utf-8").replace("/ 8.0 - 1.0", "/ 16.0  # bug: range")
+    script.write_text(text, encoding="utf-8")
+    doc = doctor_json(script, 20, tmp_path, KERAS_ENV)
+    found = errors(doc)
+    assert found and found[0]["id"] == "data-range-mismatch", describe(doc)
+    assert found[0]["location"]["line"] == line_of(script, "# bug: range")
+
+
+def test_one_optimizer_compiled_into_two_models_is_two_optimizers(tmp_path: Path) -> None:
+    """One optimizer object given to D's compile and to the combined model's: D's frozen steps are D's
+    optimizer's (train-step-updates-nothing), never generator steps without a gradient."""
+    needs_keras()
+    text = classic(tmp_path, "before").read_text(encoding="utf-8")
+    text = text.replace("D.compile(optimizer=keras.optimizers.Adam(1e-3),",
+                        "shared = keras.optimizers.Adam(1e-3)\nD.compile(optimizer=shared,")
+    text = text.replace("combined.compile(optimizer=keras.optimizers.Adam(1e-3),",
+                        "combined.compile(optimizer=shared,")
+    script = tmp_path / "keras_shared_optimizer.py"
+    script.write_text(text, encoding="utf-8")
+    doc = doctor_json(script, 40, tmp_path, KERAS_ENV)
+    ids = [f["id"] for f in errors(doc)]
+    assert ids == ["train-step-updates-nothing"], describe(doc)
+    assert errors(doc)[0]["location"]["line"] == line_of(script, "# bug: frozen")
+    assert sorted(doc["roles"]["optimizers"].values()) == ["discriminator", "generator"], doc["roles"]
+
+
 def _losses(cmd: list[str], cwd: Path, env: dict[str, str] | None = None) -> list[str]:
     done = subprocess.run(cmd, capture_output=True, text=True, timeout=600, cwd=cwd,
                           env={**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3", **(env or KERAS_ENV)})

@@ -199,7 +199,9 @@ def assigned_at(t: object, frame: FrameType | None = None) -> Location | None:
             for scope in (f.f_locals, f.f_globals):
                 for name, value in scope.items():
                     if value is t:
-                        return _last_assignment(f.f_code.co_filename, name, f.f_lineno)
+                        found = _last_assignment(f.f_code.co_filename, name, f.f_lineno)
+                        # in code a framework generated (autograph), the script's own line
+                        return _location(found.file, found.line) if found is not None else None
         f = f.f_back
     return None
 
@@ -215,6 +217,11 @@ def _last_assignment(filename: str, name: str, before: int) -> Location | None:
     return found
 
 
+def _generated(filename: str, line: int) -> bool:
+    return any((mapped := line_map(filename, line)) is not None and mapped.file != filename
+               for line_map in LINE_MAPS)
+
+
 def array_source(batch: Any, frame: FrameType | None = None) -> Location | None:
     """Where the user's code made the array a fed batch was cut from (``images = raw / 255.0``), for data
     handed to a framework as numpy (a TF1 ``feed_dict``): of the arrays in scope in the user's frames, the
@@ -226,7 +233,10 @@ def array_source(batch: Any, frame: FrameType | None = None) -> Location | None:
     f = frame or sys._getframe(1)
     best: tuple[tuple[bool, int], str, str, int] | None = None  # (rank, name, file, line)
     while f is not None:
-        if is_user_file(f.f_code.co_filename):
+        # not code a framework generated from the user's (autograph's converted copy runs with the
+        # script's globals, from a file where no assignment of them is written): the script's own frames
+        # further out see the same arrays
+        if is_user_file(f.f_code.co_filename) and not _generated(f.f_code.co_filename, f.f_lineno):
             for scope in (f.f_locals, f.f_globals):
                 for name, value in scope.items():
                     if not isinstance(value, np.ndarray) or value.shape[1:] != batch.shape[1:] or \

@@ -50,16 +50,24 @@ TEXT = {
 def detect(run: RunEvents) -> list[Finding]:
     d_units = set(run.units_with_role(DISCRIMINATOR))
     g_units = set(run.units_with_role(GENERATOR))
-    into_d = [e for e in run.entries if e.unit in d_units and e.stats.shape and len(e.stats.shape) >= 2]
-    real = [e for e in into_d if not e.origin]
-    fake = [e for e in into_d if set(e.origin) & g_units]
-    if not real or not fake:
+    into_d = [e for e in run.entries if e.unit in d_units]
+    real = [e for e in into_d if not e.origin and len(e.stats.shape) >= 2]
+    fake = [e for e in into_d if set(e.origin) & g_units and len(e.stats.shape) >= 2]
+    if not real:
         return []
     r_lo, r_hi = min(e.stats.min for e in real), max(e.stats.max for e in real)
-    f_lo, f_hi = min(e.stats.min for e in fake), max(e.stats.max for e in fake)
-    squash = {e.producer for e in fake} & set(BOUNDED)
-    if not squash:
-        return []  # an unbounded output layer can reach any range
+    if fake:
+        squash = {e.producer for e in fake} & set(BOUNDED)
+        if not squash:
+            return []  # an unbounded output layer can reach any range
+        f_lo, f_hi = min(e.stats.min for e in fake), max(e.stats.max for e in fake)
+    else:
+        # G's output reaches D only as a tensor without values (traced in a tf.function): its range is
+        # its output op's (a tanh generator makes [-1, 1])
+        squash = {e.producer for e in into_d if set(e.origin) & g_units} & set(BOUNDED)
+        if len(squash) != 1:
+            return []
+        f_lo, f_hi = BOUNDED[next(iter(squash))]
     lo, hi = BOUNDED[squash.pop()]
     outside = r_lo < lo - 0.5 or r_hi > hi + 0.5  # data the generator can never produce
     unused = lo < 0 and r_lo > -0.01  # a tanh generator against data in [0, x]

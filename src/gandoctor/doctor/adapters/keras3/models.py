@@ -255,11 +255,20 @@ def record_call(state: KerasState, model: Any, args: tuple, output: Any) -> None
         made = state.unit_outputs.get(x)
         if made is not None:
             upstream |= made.units
-        stats = TensorStats((), 0.0, 0.0, 0.0, 0.0) if symbolic(x) else stats_of(x)
+        data_loc = None if made else assigned_at(x)
+        if not symbolic(x):
+            stats = stats_of(x)
+        elif made is None and (value := argument_value(state, x)) is not None:
+            # traced, but a tf.function argument the script passed: its values, and the line that made
+            # the array the batch was cut from (``train_images = train_images / 255.0``)
+            stats = stats_of(value)
+            data_loc = array_source(value) or data_loc
+        else:
+            stats = TensorStats((), 0.0, 0.0, 0.0, 0.0)
         for unit in consumers:
             rec.run.entries.append(EntryEvent(
                 rec.next_seq(), rec.step, unit, sorted(made.units) if made else [], False, stats, location,
-                None if made else assigned_at(x), producer=made.producer if made else "",
+                data_loc, producer=made.producer if made else "", batch_location=data_loc,
                 grad_path=made.grad_path if made else True))
     record_structure(state, model, location)
     mark_output(state, model, output, upstream)
@@ -280,6 +289,30 @@ def flat(value: Any) -> list[Any]:
     if isinstance(value, dict):
         return [y for v in value.values() for y in flat(v)]
     return [value]
+
+
+def argument_value(state: KerasState, x: Any) -> np.ndarray | None:
+    """(probe) The value of a traced tensor that is an argument of the ``tf.function`` being traced: the
+    graph's placeholder for it, paired with the eager tensor (or array) the script passed to the call
+    (``train_step(image_batch)``), read as numpy; None for any other tensor. Reading the script's own
+    argument computes nothing and changes nothing in the run."""
+    if not state.function_args or state.function_args[-1] is None:
+        return None
+    args = state.function_args[-1]
+    op = getattr(x, "op", None)
+    while op is not None and op.type == "Identity" and len(op.inputs) == 1:
+        x, op = op.inputs[0], op.inputs[0].op
+    if op is None or op.type != "Placeholder":
+        return None
+    inputs = list(getattr(x.graph, "inputs", []))
+    index = next((i for i, t in enumerate(inputs) if t is x), None)
+    if index is None or index >= len(args):  # a captured tensor (a variable), not an argument
+        return None
+    value = args[index]
+    a = value if isinstance(value, np.ndarray) else value.numpy()
+    if a.dtype != x.dtype.as_numpy_dtype or not x.shape.is_compatible_with(a.shape):
+        return None  # not the placeholder of this argument after all
+    return a
 
 
 def symbolic(x: Any) -> bool:

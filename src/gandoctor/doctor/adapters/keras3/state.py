@@ -66,6 +66,9 @@ class KerasState:
         self.train_call: TrainCall | None = None  # the train_on_batch/fit step running now
         self.quiet = 0  # >0 while Keras' own machinery runs a model (predict)
         self.trace_frames: list[list[Applied]] = []  # applications seen while tracing a tf.function
+        # (probe) the tensor arguments of each tf.function call running now, in the order TensorFlow
+        # makes their placeholders (None: arguments whose placeholders cannot be told apart)
+        self.function_args: list[list[Any] | None] = []
         self.pending_batch: Any = None  # the x of the train_on_batch/fit call starting now
         self.pending_target: Any = None  # and its y
         self.loss_lines = ById()  # a Keras Loss object -> the user line that built it

@@ -72,12 +72,15 @@ def install(state: KerasState, undo: list[Callable[[], None]]) -> None:
         count = self.experimental_get_tracing_count()
         frame: list[Applied] = []
         state.trace_frames.append(frame)
+        state.function_args.append(rec.guard("tf.function", _arguments, self, args, kwargs) if rec.probe
+                                   else None)
         running[0] += 1
         try:
             out = original_call(self, *args, **kwargs)
         finally:
             running[0] -= 1
             state.trace_frames.pop()
+            state.function_args.pop()
         traces = self.experimental_get_tracing_count() - count
         if traces:
             # a first call may trace twice (once to create variables): each trace applied the same
@@ -89,6 +92,30 @@ def install(state: KerasState, undo: list[Callable[[], None]]) -> None:
         if record:
             emit_steps(state, record, before, user_location())
         return out
+
+    def _arguments(fn: Any, args: tuple, kwargs: dict) -> list[Any] | None:
+        """The tensors (eager tensors, numpy arrays) the script passes to a ``tf.function``, in the order
+        of the placeholders a trace makes for them: the parameters' order, each argument flattened.
+        None when an argument is of a kind whose placeholders are not one per value (a dataset, a
+        variable, another composite), so that no placeholder is paired with the wrong value."""
+        import inspect
+
+        import numpy as np
+
+        try:
+            bound = inspect.signature(fn.python_function).bind(*args, **kwargs)
+        except (TypeError, ValueError, AttributeError):
+            return None
+        found: list[Any] = []
+        for value in bound.arguments.values():
+            for leaf in tf.nest.flatten(value):
+                if isinstance(leaf, np.ndarray) or (isinstance(leaf, tf.Tensor) and hasattr(leaf, "numpy")):
+                    found.append(leaf)
+                elif leaf is None or isinstance(leaf, (bool, int, float, str, bytes)):
+                    continue  # a Python value is part of the trace, no placeholder
+                else:
+                    return None
+        return found
 
     def _snapshot(record: list[Applied]) -> dict:
         return state.snapshot(sorted({k for a in record for k in a.keys}))
