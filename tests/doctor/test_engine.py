@@ -48,6 +48,22 @@ def test_the_scripts_exception_is_reported_at_its_line():
     assert found[0].evidence == {"type": "ValueError", "message": "bad shape"}
 
 
+def test_a_tensorflow_error_is_reported_by_its_last_line():
+    """TensorFlow's errors inside a tf.function start with "in user code:" and the traced frames; the error
+    itself is the last line. Other messages keep their first line."""
+    text = ('in user code:\n\n    File "train.py", line 80, in train_step  *\n        fake = G(z)\n\n'
+            '    ValueError: Dimensions must be equal, but are 5 and 3\n')
+    doc = gandoctor.watch()
+    with pytest.raises(ValueError), doc:
+        raise ValueError(text)
+    found = [f for f in doc.findings if f.id == "script-error"]
+    assert found[0].evidence["message"] == "Dimensions must be equal, but are 5 and 3"
+    doc = gandoctor.watch()
+    with pytest.raises(RuntimeError), doc:
+        raise RuntimeError("first line\nsecond line")
+    assert [f for f in doc.findings if f.id == "script-error"][0].evidence["message"] == "first line"
+
+
 def test_max_steps_stops_the_block_cleanly():
     with gandoctor.watch(max_steps=5) as doc:
         train("", steps=50)

@@ -156,7 +156,7 @@ class Doctor:
             return
         if isinstance(exc, SystemExit):
             self.rec.run.exit_code = exc.code if isinstance(exc.code, int) else 1
-        message = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+        message = _message(exc)
         own = doctor_frames(exc.__traceback__)
         if own:  # raised by the doctor's own code inside the user's call: not the user's error
             self.rec.run.doctor_errors.append(
@@ -210,6 +210,20 @@ class Doctor:
     def failed(self) -> bool:
         """The doctor itself failed somewhere (``gandoctor run`` exits 2)."""
         return any(f.id == "doctor-internal-error" for f in self.findings)
+
+
+def _message(exc: BaseException) -> str:
+    """The most informative line of an exception's message: its first, except for TensorFlow's errors
+    raised inside a ``tf.function``, whose first line is only "in user code:" followed by the traced
+    frames, with the error itself on the last line."""
+    lines = [line.strip() for line in str(exc).strip().splitlines() if line.strip()]
+    if not lines:
+        return ""
+    if lines[0] == "in user code:" and len(lines) > 1:
+        last = lines[-1]  # "ValueError: Dimensions must be equal, ...": its type is said already
+        prefix = f"{type(exc).__name__}: "
+        return last[len(prefix):] if last.startswith(prefix) else last
+    return lines[0]
 
 
 def _is_optimizer(obj: object) -> bool:
