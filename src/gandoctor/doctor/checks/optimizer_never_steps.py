@@ -41,6 +41,8 @@ def detect(run: RunEvents) -> list[Finding]:
             continue
         # clear once another optimizer has stepped twice after this network's first backward
         others = [s.step for s in run.steps_taken if s.seq > fed[0].seq]
+        if len(others) < 2 and run.exceptions:
+            continue  # the script raised before that (in this very step, maybe): script-error says why
         step = others[1] if len(others) > 1 else run.steps
         findings.append(Finding(ID, SEVERITY, step, opt.location or fed[-1].location,
                                 {"role": role, "optimizer": opt.index, "steps": run.steps,
