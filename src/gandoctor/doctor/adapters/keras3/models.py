@@ -304,6 +304,10 @@ def argument_value(state: KerasState, x: Any) -> np.ndarray | None:
         x, op = op.inputs[0], op.inputs[0].op
     if op is None or op.type != "Placeholder":
         return None
+    from tensorflow.python.framework.func_graph import FuncGraph
+
+    if isinstance(getattr(x.graph, "outer_graph", None), FuncGraph):
+        return None  # a tf.function traced inside another: its placeholders are not the call's arguments
     inputs = list(getattr(x.graph, "inputs", []))
     index = next((i for i, t in enumerate(inputs) if t is x), None)
     if index is None or index >= len(args):  # a captured tensor (a variable), not an argument
