@@ -162,8 +162,13 @@ def install(state: KerasState, undo: list[Callable[[], None]]) -> None:
             index = state.optimizer_index(opt, [state.key(v) for v in model.trainable_weights], model=model)
             info = rec.run.optimizers[index]
             owner = name_in_frame(model)  # for messages only: "discriminator.optimizer"
-            if owner and (not info.name or state.shares_optimizer(opt, model)):
+            if not info.name and owner:
                 info.name = f"{owner}.optimizer"
+            sharing = state.sharing(opt)
+            if len(sharing) > 1:  # one object, several models' optimizers: each named by its model
+                for other, i in sharing:
+                    if owner := name_in_frame(other):
+                        rec.run.optimizers[i].name = f"{owner}.optimizer"
         if rec.probe:
             models.record_structure(state, model, loc)
 

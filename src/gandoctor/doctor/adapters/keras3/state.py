@@ -226,10 +226,10 @@ class KerasState:
             return None
         return entry[2]
 
-    def shares_optimizer(self, opt: Any, model: Any) -> bool:
-        """Whether ``opt`` is also the compiled optimizer of a model other than ``model``."""
-        return any(o() is opt and m() is not model and m() is not None
-                   for o, m, _ in self._model_optimizers.values())
+    def sharing(self, opt: Any) -> list[tuple[Any, int]]:
+        """(model, index) for each live model compiled with ``opt``."""
+        return [(m(), index) for o, m, index in self._model_optimizers.values()
+                if o() is opt and m() is not None]
 
     def drop_guess(self, index: int) -> None:
         """Forget the variables guessed at ``compile()`` for an optimizer no application has confirmed."""
