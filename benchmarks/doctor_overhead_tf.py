@@ -9,7 +9,7 @@ prints, as medians over the repetitions, in CPU time of this process:
 - the probe: the first PROBE_ITERS iterations with / without (the graph is read once, at the first train op,
   and the probe's values are read in runs of the doctor's own, adapters/tf/readonly.py);
 - the ratio over the next DENSE_ITERS iterations, whose every train run also fetches D's scores and the
-  loss (adapters/tf/stats.py), and over the rest, where two runs in eight do;
+  loss (adapters/tf/stats.py), and over the rest, where two runs in 64 do;
 - whether the losses are bitwise equal with and without the doctor for the same seeds.
 """
 
@@ -117,7 +117,7 @@ def main(repeats: int) -> None:
     print(f"  first {PROBE_ITERS} iterations (graph read + probe): ratio {statistics.median(probe):.2f}")
     print(f"  the next {DENSE_ITERS} iterations (every run read): ratio {statistics.median(steady):.3f} "
           f"(repetitions {min(steady):.3f}..{max(steady):.3f})")
-    print(f"  after them (2 runs in 8 read): ratio {statistics.median(sparse):.3f} "
+    print(f"  after them (2 runs in 64 read): ratio {statistics.median(sparse):.3f} "
           f"(repetitions {min(sparse):.3f}..{max(sparse):.3f}) | losses bitwise equal: {equal}")
 
 

@@ -90,11 +90,11 @@ class GraphSession:
                                                None, targets=targets))
 
     # --- running ---------------------------------------------------------------------------
-    def reinitialized(self, fetches: Any) -> None:
+    def reinitialized(self, fetched: list[Any]) -> None:
         """A run of parameters' initializers once training has begun (the initializer inside the loop)."""
         inits = self.reader.initializers
         keys: set[int] = set()
-        for op in _fetch_ops(fetches):
+        for op in fetched:
             names = [op.name, *(c.name for c in op.control_inputs)] if op.type == "NoOp" else [op.name]
             keys.update(inits[n] for n in names if n in inits)
         if keys:
@@ -109,18 +109,8 @@ class GraphSession:
             name = key.op.name if hasattr(key, "op") else str(key).split(":")[0]
             if name not in self.reader.fed_lines:
                 self.reader.fed_lines[name] = array_source(value)
-    def train_ops_in(self, session: Any, fetches: Any) -> list[tuple[Any, Minimized]]:
-        found = []
-        for item in nest.flatten(fetches):
-            if isinstance(item, str):
-                try:
-                    item = session.graph.as_graph_element(item)
-                except (KeyError, ValueError, TypeError):
-                    continue
-            op = item if isinstance(item, tf_ops.Operation) else getattr(item, "op", None)
-            if op is not None and op.name in self.train_ops:
-                found.append((op, self.train_ops[op.name]))
-        return found
+    def train_ops_in(self, fetched: list[Any]) -> list[tuple[Any, Minimized]]:
+        return [(op, self.train_ops[op.name]) for op in fetched if op.name in self.train_ops]
 
     def model(self, session: Any, original_run: Callable) -> GraphModel:
         graph = session.graph
@@ -183,9 +173,25 @@ class GraphSession:
                                      None, [backward]))
 
 
-def _fetch_ops(fetches: Any) -> list[Any]:
-    return [t if isinstance(t, tf_ops.Operation) else t.op for t in nest.flatten(fetches)
-            if isinstance(t, tf_ops.Operation) or hasattr(t, "op")]
+def _fetch_ops(session: Any, fetches: Any) -> list[Any]:
+    """The ops a ``Session.run`` fetches (tensors' ops, ops, names resolved in the session's graph);
+    a flat list or tuple, the usual case, without ``nest.flatten``'s cost."""
+    items = fetches if isinstance(fetches, (list, tuple)) and not any(
+        isinstance(f, (list, tuple, dict)) for f in fetches) else nest.flatten(fetches)
+    if not isinstance(items, (list, tuple)):
+        items = [items]
+    found = []
+    for item in items:
+        if isinstance(item, str):
+            try:
+                item = session.graph.as_graph_element(item)
+            except (KeyError, ValueError, TypeError):
+                continue
+        if isinstance(item, tf_ops.Operation):
+            found.append(item)
+        elif hasattr(item, "op"):
+            found.append(item.op)
+    return found
 
 
 def install(rec: Recorder) -> Callable[[], None]:
@@ -220,9 +226,12 @@ def install(rec: Recorder) -> Callable[[], None]:
     @passes_through
     @functools.wraps(original_run)
     def run(self: Any, fetches: Any, *args: Any, **kwargs: Any) -> Any:
+        if not state.train_ops:
+            return original_run(self, fetches, *args, **kwargs)
+        fetched = rec.guard("tf session run", _fetch_ops, self, fetches) or []
         if rec.step and state.reader.initializers:
-            rec.guard("tf initializers", state.reinitialized, fetches)
-        train = rec.guard("tf session run", state.train_ops_in, self, fetches) if state.train_ops else None
+            rec.guard("tf initializers", state.reinitialized, fetched)
+        train = state.train_ops_in(fetched)
         if not train:
             return original_run(self, fetches, *args, **kwargs)
         probes: list = []
@@ -231,11 +240,11 @@ def install(rec: Recorder) -> Callable[[], None]:
         if rec.probe:
             feed_dict = args[0] if args else kwargs.get("feed_dict")
             rec.guard("tf feeds", state.feeds_seen, feed_dict)
-            planned = rec.guard("tf probe read", _probe, state, self, fetches, train, feed_dict)
+            planned = rec.guard("tf probe read", _probe, state, self, fetched, train, feed_dict)
             if planned is not None:
                 probes, values = planned
         else:
-            monitored = rec.guard("tf step stats", state.monitor.plan, _fetch_ops(fetches), train) or []
+            monitored = rec.guard("tf step stats", state.monitor.plan, fetched, train) or []
         if monitored:
             both = (fetches, [t for _, t in monitored])
             result, monitored_values = original_run(self, both, *args, **kwargs)
@@ -245,10 +254,10 @@ def install(rec: Recorder) -> Callable[[], None]:
         rec.guard("tf step", state.after_run, train, probes, values, monitored, monitored_values)
         return result
 
-    def _probe(state: GraphSession, session: Any, fetches: Any, train: list, feed_dict: dict | None) -> tuple:
+    def _probe(state: GraphSession, session: Any, fetched: list, train: list,
+               feed_dict: dict | None) -> tuple:
         model = state.model(session, original_run)
-        return state.probe_values(session, original_run, model, train, ancestors(_fetch_ops(fetches)),
-                                  feed_dict)
+        return state.probe_values(session, original_run, model, train, ancestors(fetched), feed_dict)
 
     Optimizer.__init__ = init
     Optimizer.compute_gradients = compute_gradients

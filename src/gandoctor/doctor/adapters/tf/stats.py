@@ -24,7 +24,7 @@ from gandoctor.doctor.events import DISCRIMINATOR, GENERATOR, StepStats
 from gandoctor.doctor.recorder import Recorder
 
 DENSE_RUNS = 400
-SPARSE_PERIOD = 8
+SPARSE_PERIOD = 64
 SAMPLE_EVERY = 10
 REAL_SAMPLES = 20  # the real batches' spread is measured this many times, then known
 
@@ -56,17 +56,17 @@ class StepMonitor:
             "fake_diversity": [t for t, unit, origin in model.inputs if unit in d and set(origin) & g],
         }
 
-    def plan(self, fetch_ops: list[Any], train: list[tuple[Any, Minimized]]) -> list[tuple[str, Any]]:
+    def plan(self, fetched: list[Any], train: list[tuple[Any, Minimized]]) -> list[tuple[str, Any]]:
         """(field, tensor) pairs to fetch with this run: only tensors the run computes anyway."""
         if not self.watched:
             return []
-        key = tuple(op.name for op in fetch_ops)
-        depends = self._depends.get(key)
-        if depends is None:
-            depends = self._depends[key] = ancestors(fetch_ops)
         self._runs += 1
         if self._runs > DENSE_RUNS and self._runs % SPARSE_PERIOD >= 2:
             return []
+        key = tuple(op.name for op in fetched)
+        depends = self._depends.get(key)
+        if depends is None:
+            depends = self._depends[key] = ancestors(fetched)
         sampled = {"fake_diversity"} if self._runs % SAMPLE_EVERY in (0, 1) else set()
         if sampled and self._real_samples < REAL_SAMPLES:
             sampled.add("real_diversity")
