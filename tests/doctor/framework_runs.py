@@ -6,6 +6,7 @@ with the torch tests; the JSON is what ``gandoctor run`` writes for any user.
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import os
 import subprocess
@@ -16,8 +17,16 @@ from typing import Any
 import pytest
 
 
+def needs(package: str, reason: str) -> None:
+    """Skip unless ``package`` is installed, without importing it here: TensorFlow loaded into pytest's
+    process makes a later ``torch.compile`` (triton's native library) crash the whole run. The scripts
+    that use it run in processes of their own."""
+    if importlib.util.find_spec(package) is None:
+        pytest.skip(f"{package} is not installed: {reason}")
+
+
 def needs_tensorflow() -> None:
-    pytest.importorskip("tensorflow", reason="TensorFlow is an optional extra: pip install -e '.[tf]'")
+    needs("tensorflow", "TensorFlow is an optional extra: pip install -e '.[tf]'")
 
 
 def doctor_json(script: Path, max_steps: int, tmp: Path, env: dict[str, str] | None = None) -> dict[str, Any]:

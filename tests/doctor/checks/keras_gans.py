@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
+from ..framework_runs import needs
 
 CLASSIC = '''
 import numpy as np
@@ -41,9 +41,9 @@ for it in range(100):
 
 def needs_keras(backend: str = "tensorflow") -> None:
     if backend == "tensorflow":
-        pytest.importorskip("tensorflow", reason="TensorFlow is an optional extra: pip install -e '.[tf]'")
-    pytest.importorskip("keras", reason="Keras 3 is an optional extra: pip install -e '.[tf]'")
-    pytest.importorskip("sklearn", reason="the tiny GANs train on scikit-learn's bundled digits")
+        needs("tensorflow", "TensorFlow is an optional extra: pip install -e '.[tf]'")
+    needs("keras", "Keras 3 is an optional extra: pip install -e '.[tf]'")
+    needs("sklearn", "the tiny GANs train on scikit-learn's bundled digits")
 
 
 def classic(tmp_path: Path, freeze: str) -> Path:
