@@ -3,8 +3,9 @@ and ``Session.run``.
 
 Building a train op tells the doctor an optimizer, its ``var_list`` and its loss, and which gradients are
 None (a variable the loss cannot reach). Running one is an optimizer step. At the first run of a train op
-the graph is read (``graph.GraphReader``); during the probe, the values the checks need are fetched along
-with the user's own fetches, and only tensors that the user's run computes anyway, so the run is unchanged.
+the graph is read (``graph.GraphReader``); during the probe, the values the checks need are read in a
+run of the doctor's own just before the user's (``readonly.py``), so the user's run is unchanged; after
+it, ``stats.py`` adds a few final outputs to some of the user's runs.
 """
 
 from __future__ import annotations
@@ -48,11 +49,11 @@ class GraphSession:
     def optimizer_built(self, opt: Any) -> None:
         self.built[id(opt)] = user_location()
 
-    def gradients_built(self, opt: Any, loss: Any, grads: list, session_graph: Any) -> None:
+    def gradients_built(self, opt: Any, loss: Any, grads: list, graph: Any) -> None:
         line = user_location()
         self.pending[id(opt)] = (loss, list(grads), line)
         if grads and all(g is None for g, _ in grads):  # the framework refuses to build this step
-            self._no_gradient(opt, loss, list(grads), line, session_graph)
+            self._no_gradient(opt, loss, list(grads), line, graph)
 
     def train_op_built(self, opt: Any, grads_and_vars: list, train_op: Any) -> None:
         loss, _, line = self.pending.pop(id(opt), (None, grads_and_vars, user_location()))
@@ -109,6 +110,7 @@ class GraphSession:
             name = key.op.name if hasattr(key, "op") else str(key).split(":")[0]
             if name not in self.reader.fed_lines:
                 self.reader.fed_lines[name] = array_source(value)
+
     def train_ops_in(self, fetched: list[Any]) -> list[tuple[Any, Minimized]]:
         return [(op, self.train_ops[op.name]) for op in fetched if op.name in self.train_ops]
 
@@ -116,7 +118,7 @@ class GraphSession:
         graph = session.graph
         model = self.models.get(id(graph))
         if model is None:
-            minimized = [m for m in self.train_ops.values()]
+            minimized = list(self.train_ops.values())
             variables = graph.get_collection(tf_ops.GraphKeys.GLOBAL_VARIABLES)
             model = self.models[id(graph)] = self.reader.read(graph, minimized, variables)
             self._initial_values(session, original_run, variables)
