@@ -30,8 +30,7 @@ TEXT = {
         explanation="The generator only learns through the discriminator's judgement of its output. When "
         "that path is cut (detach, no_grad, .item()/numpy), optimizer.step() changes nothing, D wins, and "
         "it looks as if D were too strong.",
-        fix="Keep the gradient path in the generator step: use D(fake) (not fake.detach() or "
-        "tf.stop_gradient(fake)) in the "
+        fix="Keep the gradient path in the generator step: use D(fake) (not fake.detach()) in the "
         "generator's loss, do not run G under torch.no_grad() there, and build the loss from tensors, "
         "not from .item() or numpy. Detach only in the discriminator's step.",
         fix_for={
@@ -46,8 +45,7 @@ TEXT = {
         summary="生成器得不到经过判别器的梯度（{detail_zh}）；原因：{cause}",
         explanation="生成器只能通过判别器对其输出的评判来学习。这条路径一旦被切断（detach、no_grad、"
         ".item()/numpy），optimizer.step() 就不会改变任何东西，判别器轻易获胜，看起来像是判别器太强。",
-        fix="在生成器的更新中保留梯度路径：生成器损失中使用 D(fake)（而不是 fake.detach() 或 "
-        "tf.stop_gradient(fake)），不要在 "
+        fix="在生成器的更新中保留梯度路径：生成器损失中使用 D(fake)（而不是 fake.detach()），不要在 "
         "torch.no_grad() 下运行 G，也不要用 .item() 或 numpy 重建损失。只在判别器的更新中 detach。",
         fix_for={
             "tensorflow": "生成器的损失要直接建立在 D(G(z)) 上，不要用 tf.stop_gradient（也不要用 sess.run "
