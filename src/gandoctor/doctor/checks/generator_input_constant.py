@@ -23,6 +23,14 @@ TEXT = {
         "G only learns to place those few points; new noise gives garbage and samples never vary.",
         fix="Draw fresh noise inside the training loop at every step, e.g. "
         "`z = torch.randn(batch_size, nz)` right before `G(z)`; keep a fixed batch only for sample grids.",
+        fix_for={
+            "tensorflow": "Feed fresh noise at every step, e.g. "
+            "`feed_dict={z: np.random.uniform(-1, 1, (batch_size, z_dim))}` in each `sess.run`; keep a fixed "
+            "batch only for sample grids.",
+            "keras": "Draw fresh noise at every step, e.g. "
+            "`noise = np.random.normal(size=(batch_size, latent_dim))` right before the generator's "
+            "`predict`/`train_on_batch` (or `tf.random.normal` inside `train_step`); keep a fixed batch only "
+            "for sample grids."},
     ),
     "zh": Text(
         summary="生成器在每一步都得到同一批输入（观察了 {steps_seen} 步，输入形状 {shape}）",
@@ -30,6 +38,13 @@ TEXT = {
         "换新的噪声就会生成垃圾，样本也不会变化。",
         fix="在训练循环内每一步重新采样噪声，例如在 `G(z)` 之前写 `z = torch.randn(batch_size, nz)`；"
         "固定的噪声只用于生成样本网格。",
+        fix_for={
+            "tensorflow": "每一步喂入新的噪声，例如每次 `sess.run` 都用 "
+            "`feed_dict={z: np.random.uniform(-1, 1, (batch_size, z_dim))}`；"
+            "固定的噪声只用于生成样本网格。",
+            "keras": "每一步重新采样噪声，例如在生成器的 `predict`/`train_on_batch` 之前写 "
+            "`noise = np.random.normal(size=(batch_size, latent_dim))`（或在 `train_step` 内用 "
+            "`tf.random.normal`）；固定的噪声只用于生成样本网格。"},
     ),
 }
 

@@ -24,6 +24,8 @@ TEXT = {
         fix="Initialise weights with a small std, e.g. nn.init.normal_(w, 0.0, 0.02) as in DCGAN, or keep "
         "PyTorch's default initialisation.",
         fix_for={
+            "keras": "Keep Keras' default initializer (Glorot uniform), or draw weights with a small std: "
+            "`kernel_initializer=keras.initializers.RandomNormal(stddev=0.02)`.",
             "tensorflow": "Initialise weights with a small std: tf.random_normal(shape, stddev=0.02), or "
             "tf.glorot_uniform_initializer() (Keras layers' default)."},
     ),
@@ -34,6 +36,8 @@ TEXT = {
         fix="用较小的标准差初始化权重，例如 DCGAN 中的 nn.init.normal_(w, 0.0, 0.02)，"
         "或保留 PyTorch 的默认初始化。",
         fix_for={
+            "keras": "保留 Keras 的默认初始化（Glorot uniform），或用较小的标准差："
+            "`kernel_initializer=keras.initializers.RandomNormal(stddev=0.02)`。",
             "tensorflow": "用较小的标准差初始化权重：tf.random_normal(shape, stddev=0.02)，"
             "或 tf.glorot_uniform_initializer()（Keras 层的默认初始化）。"},
     ),
