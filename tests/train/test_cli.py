@@ -122,8 +122,13 @@ def test_every_config_field_is_an_option_whose_help_shows_its_dataclass_default(
 def test_the_recipe_fills_only_what_was_not_given():
     from gandoctor.train.config import FOUNDING, RECIPES, TrainConfig
 
-    mlp = TrainConfig(model="mlp").apply_recipe()
+    mlp = TrainConfig(model="mlp", data="mnist:/some/dir").apply_recipe()
     assert all(getattr(mlp, k) == v for k, v in RECIPES["mlp"].items())
+    digits = TrainConfig(model="mlp", hidden=[32]).apply_recipe()  # the default data: sklearn's digits
+    assert all(getattr(digits, k) == v for k, v in RECIPES["mlp on digits"].items() if k != "hidden")
+    assert digits.hidden == [32]
+    mlp.hidden.append(7)  # a run's widths are its own list, not the recipe's
+    assert RECIPES["mlp"]["hidden"] == [512, 512]
     dcgan = TrainConfig(model="dcgan", ema=0.9).apply_recipe()
     assert dcgan.loss == RECIPES["dcgan"]["loss"] and dcgan.ema == 0.9
     bug = TrainConfig(model="mlp", bug="detach-generator").apply_recipe()

@@ -3,12 +3,12 @@
 As a new user runs it: only the data and 5,000 steps are given, everything else is the MLP's default
 recipe. Judged by the metrics package's digit classifier, trained on the same files, on 1,000 samples.
 
-The issue asks for at least 5% per digit on three seeds; the default recipe reaches 5.0%, 5.4% and
-4.2% for its rarest digit on seeds 0, 1 and 2 (docs/training.md), so this regression test asks for
-4% on seed 0: the level all three measured seeds reached, not the issue's target. Re-measured on
-another machine with the same code, seeds 0-4 gave 4.2%, 4.2%, 5.9%, 5.5%, 4.7%: runs do not repeat
-across machines, and seed 0 there clears 4% by two samples. The CPU time is
-printed (run with -s to see it); the budget is read, not asserted.
+The issue asks for at least 5% per digit on three seeds. The MLP's recipe for MNIST (512-512 hidden,
+R1+R2 penalties instead of spectral norm) gave a rarest digit of 6.1%, 6.0% and 7.4% on seeds 0, 1
+and 2, and 6.0-7.2% on seeds 3-9 (seeds 6-9 run only after the recipe was chosen; docs/training.md).
+This test asks for the issue's 5% on seed 0, eleven samples under what it measured here; runs do not
+repeat exactly across machines (the previous recipe's seed 0 gave 5.0% on one and 4.2% on another).
+The CPU time is printed (run with -s to see it); the budget is read, not asserted.
 """
 
 from __future__ import annotations
@@ -40,4 +40,4 @@ def test_default_mlp_gan_on_mnist_makes_all_ten_digits(tmp_path, mnist_dir):
     counts = torch.bincount(classifier.probs(samples).argmax(dim=1), minlength=10)
     print(f"\nMNIST MLP GAN ({cfg.recipe_line()}): {STEPS} steps, {cpu_seconds:.0f} s CPU; "
           f"classes of 1000: {counts.tolist()}")
-    assert (counts >= 40).all(), f"classes below 4%: {counts.tolist()}"
+    assert (counts >= 50).all(), f"classes below 5%: {counts.tolist()}"

@@ -18,17 +18,29 @@ MODELS = ("mlp", "dcgan")
 ON_NAN = ("stop", "rollback")
 SWITCH = ("auto", "on", "off")
 
-# The defaults that differ by model, chosen from runs over three seeds (docs/training.md has the
-# table). A field left at None takes its model's value when the run starts (``apply_recipe``).
-# FOUNDING is the plain recipe of the reports the ``--bug`` runs come from, which are made with it;
-# the DCGAN's recipe is that one too (Radford et al.'s).
+# The defaults that differ by model and data, chosen from runs over several seeds (docs/training.md
+# has the tables). A field left at None takes its recipe's value when the run starts
+# (``apply_recipe``). FOUNDING is the plain recipe of the reports the ``--bug`` runs come from, which
+# are made with it; the DCGAN's recipe is that one too (Radford et al.'s). The MLP's differs by data:
+# on MNIST (784 pixels) wider layers and R1+R2 penalties keep every digit; on the 8x8 digits both
+# made the rare digits rarer, and spectral norm on 256-wide layers did best.
 FOUNDING: dict[str, object] = {"loss": "bce", "lr_g": 2e-4, "lr_d": 2e-4, "spectral_norm": False,
-                               "minibatch_std": False, "g_batchnorm": False, "ema": 0.0}
+                               "r1_r2": 0.0, "hidden": [256, 256], "minibatch_std": False,
+                               "g_batchnorm": False, "ema": 0.0}
 RECIPES: dict[str, dict[str, object]] = {
-    "mlp": {"loss": "hinge", "lr_g": 5e-4, "lr_d": 5e-4, "spectral_norm": True, "minibatch_std": True,
-            "g_batchnorm": True, "ema": 0.999},
+    "mlp": {"loss": "hinge", "lr_g": 5e-4, "lr_d": 5e-4, "spectral_norm": False, "r1_r2": 1.0,
+            "hidden": [512, 512], "minibatch_std": True, "g_batchnorm": True, "ema": 0.999},
+    "mlp on digits": {"loss": "hinge", "lr_g": 5e-4, "lr_d": 5e-4, "spectral_norm": True, "r1_r2": 0.0,
+                      "hidden": [256, 256], "minibatch_std": True, "g_batchnorm": True, "ema": 0.999},
     "dcgan": FOUNDING,
 }
+
+
+def recipe_name(model: str, data: str, bug: str = "") -> str | None:
+    """Which entry of RECIPES a run takes; None: FOUNDING (a --bug run, or an unknown model)."""
+    if bug or model not in RECIPES:
+        return None
+    return "mlp on digits" if model == "mlp" and data == "digits" else model
 
 
 def option(default, help: str, choices: tuple[str, ...] | None = None):
@@ -47,7 +59,7 @@ class TrainConfig:
                                 "64 for folders")
     model: str = option("mlp", "the networks", MODELS)
     z_dim: int = option(100, "noise dimension")
-    hidden: list[int] = option([256, 256], "MLP hidden widths of G and D, comma-separated")
+    hidden: list[int] | None = option(None, "MLP hidden widths of G and D, comma-separated")
     g_batchnorm: bool | None = option(None, "BatchNorm in the MLP generator's hidden layers (the DCGAN's G "
                                             "always has it)")
     ngf: int = option(64, "DCGAN generator width")
@@ -62,6 +74,8 @@ class TrainConfig:
     d_steps: int = option(1, "critic steps per generator step")
     gp_weight: float = option(10.0, "gradient penalty weight (wgan-gp only)")
     spectral_norm: bool | None = option(None, "spectral norm on D's layers")
+    r1_r2: float | None = option(None, "weight gamma of the zero-centred gradient penalties on D's real "
+                                       "(R1) and fake (R2) inputs: gamma/2 E|grad D|^2 each; 0 = off")
     minibatch_std: bool | None = option(None, "MLP D sees its batch's feature spread (Karras et al.), "
                                               "against dropped modes")
     label_smoothing: float = option(0.0, "one-sided: real targets become 1 - this (bce only)")
@@ -79,7 +93,7 @@ class TrainConfig:
     device: str = option("auto", "auto (cuda, mps, cpu) | cpu | cuda[:N] | mps")
     sync_bn: bool = option(False, "under torchrun: SyncBatchNorm, batch statistics over all processes")
     compile: bool = option(False, "torch.compile G and D (slow start; long GPU runs; needs --no-doctor; "
-                                  "not with wgan-gp, which needs a double backward)")
+                                  "not with wgan-gp or R1/R2, which need a double backward)")
     amp: str = option("auto", "bf16 autocast for the forward passes; auto: on for CUDA", SWITCH)
     channels_last: str = option("auto", "NHWC memory format for the DCGAN; auto: on for CUDA", SWITCH)
     on_nan: str = option("stop", "on a NaN/Inf loss: stop, or roll back to the last good checkpoint "
@@ -93,24 +107,27 @@ class TrainConfig:
     report: bool = option(True, "write report.html / report.zh.html at the end (or later: gandoctor report)")
 
     def apply_recipe(self) -> TrainConfig:
-        """Fill the fields left at None from the model's recipe (in place; again is a no-op)."""
-        recipe = FOUNDING if self.bug else RECIPES.get(self.model, FOUNDING)
+        """Fill the fields left at None from the recipe of the model and data (in place; again is a no-op)."""
+        which = recipe_name(self.model, self.data, self.bug)
+        recipe = FOUNDING if which is None else RECIPES[which]
         for name, value in recipe.items():
             if getattr(self, name) is None:
-                setattr(self, name, value)
+                setattr(self, name, list(value) if isinstance(value, list) else value)
         return self
 
     def recipe_line(self) -> str:
-        """The recipe in use, as printed at the start of a run."""
-        parts = [f"{self.loss} loss", f"lr G {self.lr_g:g} / D {self.lr_d:g}", f"Adam betas ({self.beta1:g}, "
+        """The recipe in use, as printed at the start of a run: which one, then its values."""
+        parts = [f"{recipe_name(self.model, self.data, self.bug) or 'founding'}:",f"{self.loss} loss", f"lr G {self.lr_g:g} / D {self.lr_d:g}", f"Adam betas ({self.beta1:g}, "
                  f"{self.beta2:g})", f"batch {self.batch_size}"]
+        if self.model == "mlp":
+            parts.append(f"hidden {'-'.join(map(str, self.hidden))}")
         if self.d_steps > 1:
             parts.append(f"{self.d_steps} D steps per G step")
         switches = (("BatchNorm in G", self.g_batchnorm), ("spectral norm", self.spectral_norm),
-                    ("minibatch std", self.minibatch_std))
+                    (f"R1+R2 gamma {self.r1_r2:g}", self.r1_r2), ("minibatch std", self.minibatch_std))
         parts += [name for name, on in switches if on]
         parts.append(f"EMA {self.ema:g}" if self.ema else "no EMA")
-        return ", ".join(parts)
+        return parts[0] + " " + ", ".join(parts[1:])
 
     def validate(self) -> None:
         """Reject values that would crash later with an unreadable traceback."""
@@ -128,8 +145,9 @@ class TrainConfig:
             raise UsageError(f"--model dcgan supports --image-size 28, 32 or 64, got {self.image_size}")
         if self.compile and self.doctor:
             raise UsageError("--compile needs --no-doctor: torch.compile cannot trace the doctor's hooks")
-        if self.compile and self.loss == "wgan-gp":
-            raise UsageError("--compile does not work with --loss wgan-gp (no double backward when compiled)")
+        if self.compile and (self.loss == "wgan-gp" or self.r1_r2):
+            raise UsageError("--compile does not work with --loss wgan-gp or --r1-r2 (no double backward "
+                             "when compiled)")
         for name in ("amp", "channels_last"):
             value = getattr(self, name)
             if value not in SWITCH:
@@ -140,6 +158,8 @@ class TrainConfig:
             raise UsageError(f"--threads must be 0 (auto) or more, got {self.threads}")
         if not 0.0 <= self.ema < 1.0:
             raise UsageError(f"--ema must be in [0, 1), got {self.ema}")
+        if self.r1_r2 < 0.0:
+            raise UsageError(f"--r1-r2 must be 0 (off) or more, got {self.r1_r2}")
         if not 0.0 <= self.label_smoothing < 0.5:
             raise UsageError(f"--label-smoothing must be in [0, 0.5), got {self.label_smoothing}")
         for name in ("minibatch_std", "g_batchnorm"):
@@ -155,5 +175,5 @@ class TrainConfig:
     def from_dict(cls, values: dict) -> TrainConfig:
         known = {f.name for f in dataclasses.fields(cls)}
         # a run saved before these options existed had neither
-        values = {"minibatch_std": False, "g_batchnorm": False, **values}
+        values = {"minibatch_std": False, "g_batchnorm": False, "r1_r2": 0.0, "hidden": [256, 256], **values}
         return cls(**{k: v for k, v in values.items() if k in known})

@@ -47,7 +47,7 @@ from gandoctor.train.checkpoint import (
 from gandoctor.train.config import TrainConfig
 from gandoctor.train.data import EpochSampler, load_data
 from gandoctor.train.device import pick_device
-from gandoctor.train.losses import LOSSES, d_output_mean, gradient_penalty
+from gandoctor.train.losses import LOSSES, d_output_mean, gradient_penalty, zero_centred_penalty
 from gandoctor.train.models import build_models
 from gandoctor.train.samples import save_grid
 
@@ -226,6 +226,9 @@ def _discriminator_step(cfg: TrainConfig, nets: _Nets, batches: _RealBatches, pr
         loss_d = loss.d_loss(real_out, fake_out, cfg.label_smoothing)
         if loss.penalty:
             loss_d = loss_d + cfg.gp_weight * gradient_penalty(nets.D_train, real, fake)
+        if cfg.r1_r2:
+            loss_d = loss_d + cfg.r1_r2 / 2 * (zero_centred_penalty(nets.D_train, real)
+                                                + zero_centred_penalty(nets.D_train, fake))
         nets.opt_d.zero_grad(set_to_none=True)
         loss_d.backward()
         grad_norm = _grad_norm(nets.D, dist.device)
@@ -371,7 +374,7 @@ def _train(
         + (f", range fed to D [{outputs.notes['data_min']:.2f}, {outputs.notes['data_max']:.2f}]"
            if "data_min" in outputs.notes else "")
         + f"; {cfg.model}/{cfg.loss} on {device}; run dir {run_dir}")
-    say(f"recipe: {cfg.recipe_line()}")
+    say(f"recipe {cfg.recipe_line()}")
 
     autocast = _autocast(cfg, device)
     evaluate = metrics_evaluate if cfg.eval_every else None

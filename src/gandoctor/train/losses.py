@@ -66,6 +66,18 @@ def gradient_penalty(D: nn.Module, real: Tensor, fake: Tensor) -> Tensor:
     return (grad.flatten(1).norm(dim=1) - 1.0).pow(2).mean()
 
 
+def zero_centred_penalty(D: nn.Module, x: Tensor) -> Tensor:
+    """E ||grad_x D(x)||^2: R1 on real inputs, R2 on fakes (Mescheder et al. 2018).
+
+    Pushing D's slope toward zero on the data and on G's samples keeps D from overshooting the
+    samples it sees, so G is not chased from mode to mode (Huang et al. 2024 pair R1 and R2 for mode
+    coverage). Unlike WGAN-GP's it is centred on 0 and taken at the samples, not interpolates.
+    """
+    x = x.detach().requires_grad_(True)
+    (grad,) = torch.autograd.grad(D(x).sum(), x, create_graph=True)
+    return grad.flatten(1).pow(2).sum(dim=1).mean()
+
+
 def d_output_mean(kind: str, logits: Tensor) -> Tensor:
     """What is logged as D(real)/D(fake): a probability for BCE, the raw score otherwise."""
     return torch.sigmoid(logits).mean() if LOSSES[kind].probability else logits.mean()

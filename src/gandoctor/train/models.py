@@ -146,7 +146,8 @@ def build_models(cfg: TrainConfig, shape: tuple[int, int, int]) -> tuple[nn.Modu
                                         bool(cfg.minibatch_std))
     else:
         G = DCGANGenerator(cfg.z_dim, cfg.ngf, channels, size)
-        batchnorm = not (cfg.spectral_norm or LOSSES[cfg.loss].penalty)  # a penalty is per sample
+        penalty = LOSSES[cfg.loss].penalty or cfg.r1_r2
+        batchnorm = not (cfg.spectral_norm or penalty)  # a gradient penalty is per sample
         D = DCGANDiscriminator(cfg.ndf, channels, size, batchnorm, cfg.spectral_norm)
     init_weights(G, cfg.model)
     init_weights(D, cfg.model)
