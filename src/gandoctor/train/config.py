@@ -117,8 +117,8 @@ class TrainConfig:
 
     def recipe_line(self) -> str:
         """The recipe in use, as printed at the start of a run: which one, then its values."""
-        parts = [f"{recipe_name(self.model, self.data, self.bug) or 'founding'}:",f"{self.loss} loss", f"lr G {self.lr_g:g} / D {self.lr_d:g}", f"Adam betas ({self.beta1:g}, "
-                 f"{self.beta2:g})", f"batch {self.batch_size}"]
+        parts = [f"{self.loss} loss", f"lr G {self.lr_g:g} / D {self.lr_d:g}",
+                 f"Adam betas ({self.beta1:g}, {self.beta2:g})", f"batch {self.batch_size}"]
         if self.model == "mlp":
             parts.append(f"hidden {'-'.join(map(str, self.hidden))}")
         if self.d_steps > 1:
@@ -127,7 +127,8 @@ class TrainConfig:
                     (f"R1+R2 gamma {self.r1_r2:g}", self.r1_r2), ("minibatch std", self.minibatch_std))
         parts += [name for name, on in switches if on]
         parts.append(f"EMA {self.ema:g}" if self.ema else "no EMA")
-        return parts[0] + " " + ", ".join(parts[1:])
+        which = recipe_name(self.model, self.data, self.bug) or "founding"
+        return f"{which}: " + ", ".join(parts)
 
     def validate(self) -> None:
         """Reject values that would crash later with an unreadable traceback."""
