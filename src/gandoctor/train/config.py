@@ -175,6 +175,6 @@ class TrainConfig:
     @classmethod
     def from_dict(cls, values: dict) -> TrainConfig:
         known = {f.name for f in dataclasses.fields(cls)}
-        # a run saved before these options existed had neither
+        # a run saved before these options existed had none of them (its hidden widths were 256-256)
         values = {"minibatch_std": False, "g_batchnorm": False, "r1_r2": 0.0, "hidden": [256, 256], **values}
         return cls(**{k: v for k, v in values.items() if k in known})
