@@ -115,6 +115,11 @@ class TrainConfig:
                 setattr(self, name, list(value) if isinstance(value, list) else value)
         return self
 
+    @property
+    def penalises_input_gradient(self) -> bool:
+        """D's loss has a gradient w.r.t. D's input in it (WGAN-GP, R1/R2): a double backward, per sample."""
+        return LOSSES[self.loss].penalty or bool(self.r1_r2)
+
     def recipe_line(self) -> str:
         """The recipe in use, as printed at the start of a run: which one, then its values."""
         parts = [f"{self.loss} loss", f"lr G {self.lr_g:g} / D {self.lr_d:g}",
@@ -146,7 +151,7 @@ class TrainConfig:
             raise UsageError(f"--model dcgan supports --image-size 28, 32 or 64, got {self.image_size}")
         if self.compile and self.doctor:
             raise UsageError("--compile needs --no-doctor: torch.compile cannot trace the doctor's hooks")
-        if self.compile and (self.loss == "wgan-gp" or self.r1_r2):
+        if self.compile and self.penalises_input_gradient:
             raise UsageError("--compile does not work with --loss wgan-gp or --r1-r2 (no double backward "
                              "when compiled)")
         for name in ("amp", "channels_last"):

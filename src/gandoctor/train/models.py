@@ -15,7 +15,6 @@ from torch.nn.utils.parametrizations import spectral_norm as _spectral_norm
 
 from gandoctor.train.bugs import BUGS
 from gandoctor.train.config import TrainConfig
-from gandoctor.train.losses import LOSSES
 
 
 class MLPGenerator(nn.Module):
@@ -97,7 +96,7 @@ class DCGANGenerator(nn.Module):
 
 
 class DCGANDiscriminator(nn.Module):
-    """Strided convs and LeakyReLU; BatchNorm unless spectral norm or WGAN-GP (its penalty is per-sample)."""
+    """Strided convs and LeakyReLU; BatchNorm unless spectral norm or a gradient penalty (per sample)."""
 
     def __init__(self, ndf: int, channels: int, image_size: int, batchnorm: bool = True, sn: bool = False):
         super().__init__()
@@ -146,8 +145,7 @@ def build_models(cfg: TrainConfig, shape: tuple[int, int, int]) -> tuple[nn.Modu
                                         bool(cfg.minibatch_std))
     else:
         G = DCGANGenerator(cfg.z_dim, cfg.ngf, channels, size)
-        penalty = LOSSES[cfg.loss].penalty or cfg.r1_r2
-        batchnorm = not (cfg.spectral_norm or penalty)  # a gradient penalty is per sample
+        batchnorm = not (cfg.spectral_norm or cfg.penalises_input_gradient)  # a penalty is per sample
         D = DCGANDiscriminator(cfg.ndf, channels, size, batchnorm, cfg.spectral_norm)
     init_weights(G, cfg.model)
     init_weights(D, cfg.model)
